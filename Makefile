@@ -1,0 +1,54 @@
+# Fresh machine: `make chat` or `make test`. Everything else is set up from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu \
+	tesseract-ocr-spa tesseract-ocr-osd tmux fonts-dejavu-core
+
+.PHONY: setup setup-test system chat test lint typecheck bench clean
+
+setup: system $(VENV)/.installed
+
+setup-test: system $(VENV)/.installed-test
+
+system:
+	@if command -v tesseract >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 \
+	    && tesseract --list-langs 2>/dev/null | grep -q '^spa$$'; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing system packages: $(SYSTEM_PACKAGES)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        $(SYSTEM_PACKAGES) >/dev/null) || echo "warning: apt-get failed; OCR needs tesseract-ocr"; \
+	else \
+	    echo "note: Tesseract OCR is missing. Install it with your package manager, e.g."; \
+	    echo "      sudo apt-get install $(SYSTEM_PACKAGES)"; \
+	    echo "      Everything else works; scanning images needs it."; \
+	fi
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[test,distill]'
+	touch $@ $(VENV)/.installed
+
+chat: setup
+	$(BIN)/calvados chat
+
+test: setup-test
+	$(BIN)/ruff check core plugins student_models tests bench
+	$(BIN)/mypy core
+	$(BIN)/pytest -q
+
+lint: setup-test
+	$(BIN)/ruff check core plugins student_models tests bench
+
+bench: setup
+	$(BIN)/python bench/planner.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

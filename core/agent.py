@@ -1,0 +1,236 @@
+"""The agent: safety screen -> plan -> validate -> confirm -> run tools -> final answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from . import safety
+from .backends.base import Backend
+from .config import Settings, load_settings
+from .errors import CalvadosError, ToolArgumentError, one_line
+from .events import (
+    ConfirmationNeeded,
+    Event,
+    Final,
+    Notice,
+    Token,
+    ToolCallEvent,
+    ToolResultEvent,
+)
+from .planner import Plan, Planner, ToolCall
+from .plugins import Registry, get_registry
+from .storage import Database, Session
+from .tools import ToolContext, iter_result
+
+Confirm = Callable[[ConfirmationNeeded], bool]
+CHAT_SYSTEM = (
+    "You are Calvados, a helpful assistant running on the user's device. "
+    "Answer briefly and kindly."
+)
+
+
+class Agent:
+    """The embedding API: ``plan(message)`` and ``chat(message)`` over a persisted session."""
+
+    def __init__(
+        self,
+        session: Session | str | None = None,
+        *,
+        settings: Settings | None = None,
+        registry: Registry | None = None,
+        db: Database | None = None,
+        now: datetime | Callable[[], datetime] | None = None,
+        confirm: Confirm | None = None,
+        max_steps: int | None = None,
+        planner: Planner | None = None,
+        chat_backend: Backend | None = None,
+    ) -> None:
+        self.settings = settings or load_settings()
+        self.registry = registry or get_registry()
+        self.db = db or Database()
+        if isinstance(session, Session):
+            self.session = session
+        elif session:
+            self.session = Session.load(self.db, session)
+        else:
+            self.session = Session.create(self.db)
+        self._now = now
+        self.confirm = confirm
+        self.max_steps = max_steps or self.settings.max_steps
+        self._planner = planner
+        self._chat_backend = chat_backend
+        self.notices: list[str] = list(self.registry.problems)
+
+    # ------------------------------------------------------------------ services
+
+    def now(self) -> datetime:
+        if self._now is None:
+            return datetime.now().replace(microsecond=0)
+        return self._now() if callable(self._now) else self._now
+
+    @property
+    def planner(self) -> Planner:
+        if self._planner is None:
+            from .student import build_planner
+
+            self._planner = build_planner(self.settings, self.registry)
+        return self._planner
+
+    @property
+    def chat_backend(self) -> Backend:
+        if self._chat_backend is None:
+            from .models import load_backend
+
+            self._chat_backend = load_backend(
+                self.settings.default_model, n_threads=self.settings.n_threads
+            )
+        return self._chat_backend
+
+    def context(self) -> ToolContext:
+        return ToolContext(now=self.now(), session=self.session, agent=self)
+
+    # ------------------------------------------------------------------ planning
+
+    def plan(self, message: str, history: list[dict[str, str]] | None = None) -> Plan:
+        """Plan ``message`` without running anything."""
+        hist = self.session.history() if history is None else history
+        return self.planner.plan(message, hist)
+
+    # ------------------------------------------------------------------ the loop
+
+    def chat(self, message: str) -> Iterator[Event]:
+        """Handle one user message, yielding events; the last one is :class:`Final`."""
+        history = self.session.history()
+        self.session.add_message("user", message)
+        for note in self.notices:
+            yield Notice(note)
+        self.notices = []
+        verdict = safety.screen(message)
+        if verdict.crisis:
+            yield from self._crisis(message)
+            return
+        plan = self.plan(message, history)
+        if plan.direct:
+            yield from self._reply(message, history)
+            return
+        texts: list[str] = []
+        used: list[str] = []
+        for step, call in enumerate(plan.calls):
+            if step >= self.max_steps:
+                yield Notice(f"stopped after {self.max_steps} steps (max_steps)")
+                break
+            result = yield from self._run_call(call)
+            used.append(call.tool)
+            if result.text:
+                texts.append(result.text)
+        text = "\n\n".join(texts)
+        where = f"on-device: {plan.model}"
+        self.session.add_message("assistant", text, tools=used, where=where)
+        yield Final(text, self.session.id, where, used)
+
+    def ask(self, message: str) -> Final:
+        """Run :meth:`chat` to the end and return the final event."""
+        final = None
+        for event in self.chat(message):
+            if isinstance(event, Final):
+                final = event
+        assert final is not None
+        return final
+
+    def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolResultEvent:
+        """Run one tool directly (confirmation still applies); returns its result event."""
+        result: ToolResultEvent | None = None
+        for event in self._run_call(ToolCall(name, arguments)):
+            if isinstance(event, ToolResultEvent):
+                result = event
+        assert result is not None
+        return result
+
+    def _run_call(self, call: ToolCall) -> Iterator[Event]:
+        """Validate, confirm and run one call; returns (and yields) its ToolResultEvent."""
+        yield ToolCallEvent(call.tool, call.arguments)
+        result = ToolResultEvent(call.tool, call.arguments)
+        try:
+            tool = self.registry.tool(call.tool)
+            ctx = self.context()
+            tool.validate(call.arguments, ctx)
+            if tool.needs_confirmation and not (yield from self._confirm(call)):
+                result.text = f"Cancelled: {call.tool} was not confirmed."
+                result.error = "not confirmed"
+                self.session.record_tool_call(call.tool, call.arguments, "refused")
+                yield result
+                return result
+            chunks: list[str] = []
+            value: Any = None
+            for item in iter_result(tool.run(call.arguments, ctx)):
+                if isinstance(item, str):
+                    chunks.append(item)
+                    yield Token(item, source=call.tool)
+                else:
+                    value = item
+            result.result = value if value is not None else "".join(chunks)
+            result.text = _result_text(value, chunks)
+            self.session.record_tool_call(call.tool, call.arguments, "ok", result.result)
+        except (CalvadosError, OSError, ValueError) as exc:
+            result.error = one_line(exc)
+            result.text = f"{call.tool}: {result.error}"
+            self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
+        except Exception as exc:  # a skill that raises must not end the session
+            result.error = f"{type(exc).__name__}: {one_line(exc)}"
+            result.text = f"{call.tool} failed: {result.error}"
+            self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
+        yield result
+        return result
+
+    def _confirm(self, call: ToolCall) -> Iterator[Event]:
+        prompt = f"Run {call.render()}?"
+        request = ConfirmationNeeded(call.tool, call.arguments, prompt)
+        request.approved = bool(self.confirm and self.confirm(request))
+        yield request
+        return request.approved
+
+    def _reply(self, message: str, history: list[dict[str, str]]) -> Iterator[Event]:
+        """A direct answer from the on-device chat model, streamed."""
+        messages = [{"role": "system", "content": CHAT_SYSTEM}, *history[-6:]]
+        messages.append({"role": "user", "content": message})
+        chunks = []
+        for piece in self.chat_backend.chat(messages, max_tokens=300):  # type: ignore[arg-type]
+            chunks.append(piece)
+            yield Token(piece)
+        text = "".join(chunks).strip()
+        where = f"on-device: {self.chat_backend.model_name}"
+        self.session.add_message("assistant", text, where=where)
+        yield Final(text, self.session.id, where)
+
+    def _crisis(self, message: str) -> Iterator[Event]:
+        """The crisis protocol: calm words, resources, an invitation. Never leaves the device."""
+        yield Notice("safety: responding with the crisis protocol (kept on this device)")
+        parts = [safety.CRISIS_MESSAGE]
+        if "crisis_resources" in self.registry.tools:
+            result = yield from self._run_call(ToolCall("crisis_resources", {}))
+            if result.text:
+                parts.append(result.text)
+        parts.append(safety.CRISIS_INVITE)
+        text = "\n\n".join(parts)
+        for piece in parts:
+            yield Token(piece + "\n\n", source="safety")
+        self.session.add_message("assistant", text, where="on-device: safety", crisis=True)
+        yield Final(text, self.session.id, "on-device: safety", ["crisis_resources"], crisis=True)
+
+
+def _result_text(value: Any, chunks: list[str]) -> str:
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return str(value["text"])
+    if chunks:
+        return "".join(chunks)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=2, default=str, ensure_ascii=False)
+
+
+__all__ = ["Agent", "ToolArgumentError"]

@@ -1,0 +1,43 @@
+"""Helpers shared by command modules."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+import click
+
+from ..errors import CalvadosError
+from ..events import ConfirmationNeeded
+
+
+def parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise CalvadosError(f"--now: not an ISO date-time: {value!r}") from None
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def confirm_on_tty(yes: bool = False) -> Any:
+    """A confirmation callback: asks on a terminal, approves with ``--yes``, else refuses."""
+
+    def confirm(request: ConfirmationNeeded) -> bool:
+        if yes:
+            return True
+        if not sys.stdin.isatty():
+            click.echo(
+                f"{request.prompt} -> refused: no terminal to ask (pass --yes to approve)",
+                err=True,
+            )
+            return False
+        return click.confirm(request.prompt, default=False, err=True)
+
+    return confirm

@@ -1,0 +1,54 @@
+"""``calvados eval planner|safety FILE --json``: the evaluation contract."""
+
+from __future__ import annotations
+
+import click
+
+from ..evaluation import eval_planner, eval_safety, read_cases
+from . import cli
+from .common import print_json
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Score the planner or the safety screen on a JSON-lines case file."""
+
+
+def _summary(report: dict[str, object]) -> None:
+    for key, value in report.items():
+        if key != "failures":
+            click.echo(f"{key}: {value}")
+    failures = report.get("failures") or []
+    for failure in failures:  # type: ignore[attr-defined]
+        click.echo(f"  FAIL {failure['id']}: expected {failure['expected']} got {failure['got']}")
+
+
+@eval_group.command("planner")
+@click.argument("cases_file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--model", help="Planner model (default: the shipped student or the config).")
+@click.option("--planner", "style", type=click.Choice(["student", "prompt"]),
+              help="Planner kind (default: from config).")
+def eval_planner_cmd(cases_file: str, as_json: bool, model: str | None, style: str | None) -> None:
+    """Plan every case (with its own `now`) and report accuracy and latency."""
+    from ..config import load_settings
+    from ..plugins import get_registry
+    from ..student import build_planner
+
+    cases = read_cases(cases_file)
+    settings = load_settings(planner_model=model, planner=style)
+    registry = get_registry()
+    planner = build_planner(settings, registry)
+    with click.progressbar(length=len(cases), label="planning", file=click.get_text_stream(
+            "stderr")) as bar:
+        report = eval_planner(cases, planner, registry, progress=lambda i, n: bar.update(1))
+    print_json(report) if as_json else _summary(report)
+
+
+@eval_group.command("safety")
+@click.argument("cases_file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
+    """Screen every case and report recall and false-positive rate."""
+    report = eval_safety(read_cases(cases_file))
+    print_json(report) if as_json else _summary(report)

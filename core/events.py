@@ -1,0 +1,62 @@
+"""Typed records the agent yields while it works (the embedding API streams these)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Event:
+    """Base class of everything :meth:`Agent.chat` yields."""
+
+
+@dataclass
+class Token(Event):
+    """A piece of streamed text, from the reply model or from a streaming tool."""
+
+    text: str
+    source: str = "reply"
+
+
+@dataclass
+class Notice(Event):
+    """A one-line note for the user (a skipped plugin, a local fallback, the crisis protocol)."""
+
+    text: str
+
+
+@dataclass
+class ToolCallEvent(Event):
+    tool: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class ConfirmationNeeded(Event):
+    """A ``needs_confirmation`` tool is about to run; ``approved`` is the user's answer."""
+
+    tool: str
+    arguments: dict[str, Any]
+    prompt: str
+    approved: bool = False
+
+
+@dataclass
+class ToolResultEvent(Event):
+    tool: str
+    arguments: dict[str, Any]
+    result: Any = None
+    text: str = ""
+    error: str | None = None
+
+
+@dataclass
+class Final(Event):
+    """The answer shown to the user, where it was produced, and which tools ran."""
+
+    text: str
+    session_id: str
+    where: str
+    tools: list[str] = field(default_factory=list)
+    crisis: bool = False

@@ -1,0 +1,26 @@
+"""Every extension point of Calvados, one ``register_*`` hook each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("calvados")
+hookimpl = pluggy.HookimplMarker("calvados")
+
+
+@hookspec
+def register_skills(register: Callable[..., Any]) -> None:
+    """Register tools: call ``register(tool)`` for each :class:`calvados.Tool`."""
+
+
+@hookspec
+def register_backends(register: Callable[..., Any]) -> None:
+    """Register model backends: call ``register(name, backend_class)``."""
+
+
+@hookspec
+def register_travel_providers(register: Callable[..., Any]) -> None:
+    """Register travel providers: call ``register(provider)`` with a ``TravelProvider``."""

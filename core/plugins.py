@@ -1,0 +1,128 @@
+"""Loading plugins (built-in and third-party) once, reporting broken ones by name."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError, ToolNotFound
+from .tools import Tool
+
+log = logging.getLogger("calvados")
+
+DEFAULT_PLUGINS = (
+    "calvados.backends.llama_cpp",
+)
+
+
+@dataclass
+class Registry:
+    """Everything the plugins registered, plus the problems met while loading them."""
+
+    tools: dict[str, Tool] = field(default_factory=dict)
+    backends: dict[str, type] = field(default_factory=dict)
+    travel_providers: list[Any] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    builtin_tools: set[str] = field(default_factory=set)
+
+    def tool(self, name: str) -> Tool:
+        try:
+            return self.tools[name]
+        except KeyError:
+            known = ", ".join(sorted(self.tools)) or "none"
+            raise ToolNotFound(f"unknown tool {name!r} (known: {known})") from None
+
+
+_registry: Registry | None = None
+
+
+def get_registry() -> Registry:
+    """The registry, loading plugins on first call."""
+    global _registry
+    if _registry is None:
+        _registry = load_registry()
+    return _registry
+
+
+def reset_registry() -> None:
+    """Forget loaded plugins (tests, or after installing a plugin)."""
+    global _registry
+    _registry = None
+
+
+def _allowed() -> set[str] | None:
+    raw = os.environ.get("CALVADOS_LOAD_PLUGINS")
+    if raw is None:
+        return None
+    return {p.strip() for p in raw.split(",") if p.strip()}
+
+
+def load_registry() -> Registry:
+    """Load built-ins and entry-point plugins into a fresh plugin manager and registry."""
+    pm = pluggy.PluginManager("calvados")
+    pm.add_hookspecs(hookspecs)
+    registry = Registry()
+    for modname in DEFAULT_PLUGINS:
+        _register_plugin(pm, registry, modname, lambda m=modname: importlib.import_module(m))
+    allowed = _allowed()
+    for ep in metadata.entry_points(group="calvados"):
+        if allowed is not None and ep.name not in allowed:
+            continue
+        _register_plugin(pm, registry, ep.name, ep.load)
+    builtin = set(DEFAULT_PLUGINS)
+    for plugin in pm.get_plugins():
+        name = pm.get_name(plugin) or "?"
+        _call_hooks(pm, plugin, name, registry, is_builtin=name in builtin)
+    return registry
+
+
+def _register_plugin(
+    pm: pluggy.PluginManager, registry: Registry, name: str, load: Callable[[], Any]
+) -> None:
+    try:
+        module = load()
+        pm.register(module, name=name)
+    except Exception as exc:  # a broken third-party plugin must not stop the agent
+        registry.problems.append(f"plugin {name}: {type(exc).__name__}: {exc}")
+        log.warning("skipping plugin %s: %s", name, exc)
+
+
+def _call_hooks(
+    pm: pluggy.PluginManager, plugin: Any, name: str, registry: Registry, is_builtin: bool
+) -> None:
+    def add_tool(tool: Tool) -> None:
+        if not isinstance(tool, Tool):
+            raise PluginError("register_skills: register() takes a Tool (use @calvados.tool)")
+        if tool.name in registry.tools:
+            raise PluginError(f"tool {tool.name!r} is already registered")
+        registry.tools[tool.name] = tool
+        if is_builtin:
+            registry.builtin_tools.add(tool.name)
+
+    def add_backend(backend_name: str, cls: type) -> None:
+        registry.backends[backend_name] = cls
+
+    hooks: dict[str, Callable[..., Any]] = {
+        "register_skills": add_tool,
+        "register_backends": add_backend,
+        "register_travel_providers": registry.travel_providers.append,
+    }
+    for hook_name, register in hooks.items():
+        impl = getattr(plugin, hook_name, None)
+        if impl is None:
+            continue
+        before = dict(registry.tools)
+        try:
+            impl(register=register)
+        except Exception as exc:
+            registry.tools = before
+            registry.problems.append(f"plugin {name}: {hook_name} failed: {exc}")
+            log.warning("plugin %s: %s failed: %s", name, hook_name, exc)

@@ -1,0 +1,191 @@
+"""SQLite storage: sessions, messages and tool calls. Skills add their own tables."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .errors import SessionNotFound
+from .paths import database_path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    role TEXT NOT NULL,
+    content TEXT NOT NULL,
+    meta TEXT NOT NULL DEFAULT '{}',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_session ON messages(session_id, id);
+CREATE TABLE IF NOT EXISTS tool_calls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    tool TEXT NOT NULL,
+    arguments TEXT NOT NULL,
+    result TEXT,
+    error TEXT,
+    status TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+"""
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Database:
+    """One SQLite file shared by the framework and skills (WAL, one connection per thread)."""
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path else database_path()
+        self._local = threading.local()
+        self.executescript(SCHEMA)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+        return conn
+
+    def executescript(self, script: str) -> None:
+        self.conn.executescript(script)
+
+    def execute(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+@dataclass
+class Session:
+    """A conversation: its messages, tool calls and per-skill state, persisted in SQLite."""
+
+    id: str
+    db: Database
+    title: str = ""
+
+    @classmethod
+    def create(cls, db: Database, title: str = "") -> Session:
+        sid = uuid.uuid4().hex[:12]
+        now = utcnow()
+        db.execute(
+            "INSERT INTO sessions (id, title, created, updated) VALUES (?, ?, ?, ?)",
+            (sid, title, now, now),
+        )
+        return cls(sid, db, title)
+
+    @classmethod
+    def load(cls, db: Database, sid: str) -> Session:
+        row = db.execute("SELECT id, title FROM sessions WHERE id = ?", (sid,)).fetchone()
+        if row is None:
+            row = db.execute(
+                "SELECT id, title FROM sessions WHERE id LIKE ? ORDER BY updated DESC",
+                (sid + "%",),
+            ).fetchone()
+        if row is None:
+            raise SessionNotFound(f"no session {sid!r} (see: calvados sessions list)")
+        return cls(row["id"], db, row["title"])
+
+    def add_message(self, role: str, content: str, **meta: Any) -> int:
+        now = utcnow()
+        cur = self.db.execute(
+            "INSERT INTO messages (session_id, role, content, meta, created) VALUES (?,?,?,?,?)",
+            (self.id, role, content, json.dumps(meta, default=str), now),
+        )
+        title = self.title or (content[:60] if role == "user" else "")
+        self.db.execute(
+            "UPDATE sessions SET updated = ?, title = ? WHERE id = ?", (now, title, self.id)
+        )
+        self.title = title
+        return int(cur.lastrowid or 0)
+
+    def messages(self, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT role, content, meta, created FROM messages WHERE session_id = ? ORDER BY id",
+            (self.id,),
+        ).fetchall()
+        out = [
+            {"role": r["role"], "content": r["content"], "meta": json.loads(r["meta"]),
+             "created": r["created"]}
+            for r in rows
+        ]
+        return out[-limit:] if limit else out
+
+    def history(self, turns: int = 6) -> list[dict[str, str]]:
+        """The last ``turns`` user/assistant messages as ``{"role", "content"}``."""
+        msgs = [m for m in self.messages() if m["role"] in ("user", "assistant")]
+        return [{"role": m["role"], "content": m["content"]} for m in msgs[-turns:]]
+
+    def record_tool_call(
+        self, tool: str, arguments: dict[str, Any], status: str,
+        result: Any = None, error: str | None = None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO tool_calls (session_id, tool, arguments, result, error, status, created)"
+            " VALUES (?,?,?,?,?,?,?)",
+            (self.id, tool, json.dumps(arguments, default=str),
+             None if result is None else json.dumps(result, default=str), error, status, utcnow()),
+        )
+
+    def tool_calls(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT tool, arguments, result, error, status, created FROM tool_calls"
+            " WHERE session_id = ? ORDER BY id",
+            (self.id,),
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (self.id,)).fetchone()
+        return json.loads(row["state"]).get(key, default) if row else default
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self.db.transaction() as conn:
+            row = conn.execute("SELECT state FROM sessions WHERE id = ?", (self.id,)).fetchone()
+            state = json.loads(row["state"]) if row else {}
+            state[key] = value
+            conn.execute(
+                "UPDATE sessions SET state = ? WHERE id = ?", (json.dumps(state), self.id)
+            )
+
+
+def list_sessions(db: Database, limit: int = 50) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT s.id, s.title, s.created, s.updated,"
+        " (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS messages"
+        " FROM sessions s ORDER BY s.updated DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [dict(r) for r in rows]

@@ -1,0 +1,195 @@
+"""Tools: plain typed functions turned into validated, documented, schema-bearing objects."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import docstring_parser
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+
+from .errors import PluginError, ToolArgumentError
+
+DATA_CLASSES = ("chat", "document", "travel", "story", "emotional", "external")
+
+
+@dataclass
+class ToolContext:
+    """What a tool (and its argument validation) may see: the clock, the session, services."""
+
+    now: datetime
+    session: Any = None
+    agent: Any = None
+    confirm: Callable[[str], bool] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Example:
+    """An utterance that should call this tool, with the arguments it should produce."""
+
+    message: str
+    arguments: dict[str, Any]
+
+
+@dataclass
+class Tool:
+    """A registered tool: the function plus everything derived from it."""
+
+    name: str
+    func: Callable[..., Any]
+    description: str
+    args_model: type[BaseModel]
+    data_class: str = "chat"
+    needs_confirmation: bool = False
+    examples: tuple[Example, ...] = ()
+    skill: str = ""
+    wants_context: bool = False
+
+    def schema(self) -> dict[str, Any]:
+        """JSON schema of the arguments."""
+        return self.args_model.model_json_schema()
+
+    def validate(self, arguments: dict[str, Any], ctx: ToolContext) -> BaseModel:
+        """Validate (and normalize) arguments against the context; one-line error on failure."""
+        try:
+            return self.args_model.model_validate(arguments, context={"ctx": ctx, "now": ctx.now})
+        except ValidationError as exc:
+            raise ToolArgumentError(f"{self.name}: {describe_validation_error(exc)}") from exc
+
+    def run(self, arguments: dict[str, Any], ctx: ToolContext) -> Any:
+        """Validate, then call the function. May return a value or an iterator of chunks."""
+        args = self.validate(arguments, ctx)
+        kwargs = {name: getattr(args, name) for name in type(args).model_fields}
+        if self.wants_context:
+            kwargs["ctx"] = ctx
+        return self.func(**kwargs)
+
+    def card(self) -> dict[str, Any]:
+        """Metadata as plain data (for `skills show`, MCP and the planner)."""
+        return {
+            "name": self.name,
+            "skill": self.skill,
+            "description": self.description,
+            "data_class": self.data_class,
+            "needs_confirmation": self.needs_confirmation,
+            "parameters": self.schema(),
+            "examples": [{"message": e.message, "arguments": e.arguments} for e in self.examples],
+        }
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return "; ".join(parts)
+
+
+def tool(
+    func: Callable[..., Any] | None = None,
+    *,
+    name: str | None = None,
+    data_class: str = "chat",
+    needs_confirmation: bool = False,
+    examples: list[tuple[str, dict[str, Any]]] | None = None,
+    check: Callable[[Any, ToolContext], Any] | None = None,
+) -> Any:
+    """Decorator: turn a typed, documented function into a :class:`Tool`.
+
+    ``check(args, ctx)`` runs after field validation for cross-field rules and derived
+    values (it may modify ``args`` and must raise ``ValueError`` on bad input).
+    """
+
+    def wrap(f: Callable[..., Any]) -> Tool:
+        return make_tool(
+            f,
+            name=name,
+            data_class=data_class,
+            needs_confirmation=needs_confirmation,
+            examples=examples or [],
+            check=check,
+        )
+
+    return wrap(func) if func is not None else wrap
+
+
+def make_tool(
+    func: Callable[..., Any],
+    *,
+    name: str | None = None,
+    data_class: str = "chat",
+    needs_confirmation: bool = False,
+    examples: list[tuple[str, dict[str, Any]]] | None = None,
+    check: Callable[[Any, ToolContext], Any] | None = None,
+) -> Tool:
+    """Build a Tool from a function; fails loudly if a hint or a description is missing."""
+    tool_name = name or func.__name__
+    if data_class not in DATA_CLASSES:
+        raise PluginError(f"tool {tool_name}: unknown data class {data_class!r}")
+    doc = docstring_parser.parse(inspect.getdoc(func) or "")
+    description = " ".join(
+        p for p in (doc.short_description, doc.long_description) if p
+    ).strip()
+    if not description:
+        raise PluginError(f"tool {tool_name}: the function needs a docstring")
+    param_docs = {p.arg_name: (p.description or "").strip() for p in doc.params}
+    hints = typing.get_type_hints(func, include_extras=True)
+    fields: dict[str, Any] = {}
+    wants_context = False
+    for pname, param in inspect.signature(func).parameters.items():
+        if pname == "ctx":
+            wants_context = True
+            continue
+        if pname not in hints:
+            raise PluginError(f"tool {tool_name}: argument {pname!r} has no type hint")
+        if not param_docs.get(pname):
+            raise PluginError(f"tool {tool_name}: argument {pname!r} is not described in Args:")
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fields[pname] = (hints[pname], Field(default, description=param_docs[pname]))
+    validators: dict[str, Any] = {}
+    if check is not None:
+        validators["check"] = _after_validator(check)
+    args_model = create_model(  # type: ignore[call-overload]
+        f"{_camel(tool_name)}Args",
+        __config__=ConfigDict(extra="forbid"),
+        __validators__=validators,
+        **fields,
+    )
+    return Tool(
+        name=tool_name,
+        func=func,
+        description=description,
+        args_model=args_model,
+        data_class=data_class,
+        needs_confirmation=needs_confirmation,
+        examples=tuple(Example(m, a) for m, a in (examples or [])),
+        skill=func.__module__.rsplit(".", 1)[-1],
+        wants_context=wants_context,
+    )
+
+
+def _after_validator(check: Callable[[Any, ToolContext], Any]) -> Any:
+    def run_check(self: Any, info: Any) -> Any:
+        ctx = (info.context or {}).get("ctx") if info is not None else None
+        result = check(self, ctx)
+        return self if result is None else result
+
+    return model_validator(mode="after")(run_check)
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def iter_result(result: Any) -> Iterator[Any]:
+    """Normalize a tool's return value: a generator streams its items, anything else is one item."""
+    if inspect.isgenerator(result):
+        yield from result
+    else:
+        yield result

@@ -1,0 +1,52 @@
+"""Distillation pipeline and the shipped students (adapters, model cards, eval results).
+
+Importing this package is cheap: training dependencies load only inside the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from calvados.errors import ModelError
+
+STUDENTS_DIR = Path(__file__).parent / "students"
+DEFAULT_STUDENT = "planner-smollm2"
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    base: str
+    adapter_path: Path
+    sha256: str
+    card: Path
+
+
+def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
+    out = []
+    for manifest in sorted(root.glob("*/manifest.json")):
+        data = json.loads(manifest.read_text("utf-8"))
+        out.append(
+            Student(
+                name=manifest.parent.name,
+                base=data["base"],
+                adapter_path=manifest.parent / data["adapter"],
+                sha256=data["sha256"],
+                card=manifest.parent / "MODEL_CARD.md",
+            )
+        )
+    return out
+
+
+def default_student(name: str = DEFAULT_STUDENT) -> Student | None:
+    """The shipped student, verified against its pinned SHA-256; None if not shipped."""
+    for student in list_students():
+        if student.name == name:
+            digest = hashlib.sha256(student.adapter_path.read_bytes()).hexdigest()
+            if digest != student.sha256:
+                raise ModelError(f"student {name}: adapter checksum mismatch; reinstall calvados")
+            return student
+    return None
