@@ -16,6 +16,7 @@ from .errors import (
 )
 from .events import (
     ConfirmationNeeded,
+    ConsentNeeded,
     Event,
     Final,
     Notice,
@@ -35,6 +36,7 @@ __all__ = [
     "BackendOptions",
     "CalvadosError",
     "ConfirmationNeeded",
+    "ConsentNeeded",
     "Database",
     "Event",
     "Final",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +13,7 @@ from .config import Settings, load_settings
 from .errors import CalvadosError, ToolArgumentError, one_line
 from .events import (
     ConfirmationNeeded,
+    ConsentNeeded,
     Event,
     Final,
     Notice,
@@ -26,6 +27,7 @@ from .storage import Database, Session
 from .tools import ToolContext, iter_result
 
 Confirm = Callable[[ConfirmationNeeded], bool]
+Consent = Callable[[ConsentNeeded], bool]
 CHAT_SYSTEM = (
     "You are Calvados, a helpful assistant running on the user's device. "
     "Answer briefly and kindly."
@@ -44,6 +46,7 @@ class Agent:
         db: Database | None = None,
         now: datetime | Callable[[], datetime] | None = None,
         confirm: Confirm | None = None,
+        consent: Consent | None = None,
         max_steps: int | None = None,
         planner: Planner | None = None,
         chat_backend: Backend | None = None,
@@ -59,6 +62,7 @@ class Agent:
             self.session = Session.create(self.db)
         self._now = now
         self.confirm = confirm
+        self.consent = consent
         self.max_steps = max_steps or self.settings.max_steps
         self._planner = planner
         self._chat_backend = chat_backend
@@ -149,7 +153,7 @@ class Agent:
         assert result is not None
         return result
 
-    def _run_call(self, call: ToolCall) -> Iterator[Event]:
+    def _run_call(self, call: ToolCall) -> Generator[Event, None, ToolResultEvent]:
         """Validate, confirm and run one call; returns (and yields) its ToolResultEvent."""
         yield ToolCallEvent(call.tool, call.arguments)
         result = ToolResultEvent(call.tool, call.arguments)
@@ -185,7 +189,7 @@ class Agent:
         yield result
         return result
 
-    def _confirm(self, call: ToolCall) -> Iterator[Event]:
+    def _confirm(self, call: ToolCall) -> Generator[Event, None, bool]:
         prompt = f"Run {call.render()}?"
         request = ConfirmationNeeded(call.tool, call.arguments, prompt)
         request.approved = bool(self.confirm and self.confirm(request))

@@ -25,7 +25,9 @@ class Settings(BaseModel):
     planner_model: str | None = Field(
         None, description="Model the planner runs on; defaults to the student's base model."
     )
-    max_steps: int = Field(6, ge=1, le=50, description="Most tool calls the agent runs per message.")
+    max_steps: int = Field(
+        6, ge=1, le=50, description="Most tool calls per message."
+    )
     region: str | None = Field(None, description="Region for crisis resources (ISO country code).")
     user_names: list[str] = Field(
         default_factory=list, description="Names redacted before anything leaves the device."

@@ -42,7 +42,7 @@ def _field_adapter(registry: Registry, tool: str, arg: str) -> TypeAdapter[Any] 
     info = model.model_fields.get(arg)
     if info is None:
         return None
-    annotation = info.annotation
+    annotation: Any = info.annotation
     if info.metadata:
         annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[assignment]
     return TypeAdapter(annotation)
@@ -92,7 +92,9 @@ def calls_match(
 ) -> bool:
     if len(expected) != len(got):
         return False
-    orders: Iterable[tuple[ToolCall, ...]] = [tuple(got)] if ordered else itertools.permutations(got)
+    orders: Iterable[tuple[ToolCall, ...]] = (
+        [tuple(got)] if ordered else itertools.permutations(got)
+    )
     return any(
         all(call_matches(registry, e, g, ctx) for e, g in zip(expected, order, strict=True))
         for order in orders

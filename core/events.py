@@ -60,3 +60,13 @@ class Final(Event):
     where: str
     tools: list[str] = field(default_factory=list)
     crisis: bool = False
+
+
+@dataclass
+class ConsentNeeded(Event):
+    """Policy ``ask``: may ``text`` go to cloud ``model``? ``approved`` is the answer."""
+
+    model: str
+    data_classes: list[str]
+    text: str
+    approved: bool = False

@@ -28,7 +28,9 @@ class ToolCall:
     arguments: dict[str, Any] = field(default_factory=dict)
 
     def render(self) -> str:
-        args = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in self.arguments.items())
+        args = ", ".join(
+            f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in self.arguments.items()
+        )
         return f"{self.tool}({args})"
 
 
@@ -172,7 +174,9 @@ def render_tool(tool: Tool) -> str:
 def render_history(history: Sequence[dict[str, str]]) -> str:
     lines = []
     for turn in list(history)[-HISTORY_TURNS:]:
-        content = " ".join(turn["content"].split("\n")) if turn["role"] == "user" else turn["content"]
+        content = turn["content"]
+        if turn["role"] == "user":
+            content = " ".join(content.split("\n"))
         lines.append(f"{turn['role']}: {content[:HISTORY_CHARS]}")
     return "\n".join(lines)
 

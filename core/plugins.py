@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import os
@@ -71,7 +72,7 @@ def load_registry() -> Registry:
     pm.add_hookspecs(hookspecs)
     registry = Registry()
     for modname in DEFAULT_PLUGINS:
-        _register_plugin(pm, registry, modname, lambda m=modname: importlib.import_module(m))
+        _register_plugin(pm, registry, modname, functools.partial(importlib.import_module, modname))
     allowed = _allowed()
     for ep in metadata.entry_points(group="calvados"):
         if allowed is not None and ep.name not in allowed:

@@ -177,7 +177,7 @@ def make_tool(
 def _after_validator(check: Callable[[Any, ToolContext], Any]) -> Any:
     def run_check(self: Any, info: Any) -> Any:
         ctx = (info.context or {}).get("ctx") if info is not None else None
-        result = check(self, ctx)
+        result = check(self, ctx)  # type: ignore[arg-type]
         return self if result is None else result
 
     return model_validator(mode="after")(run_check)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from calvados import plugins
 from calvados.backends.base import Backend
 

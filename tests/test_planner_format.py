@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from calvados.planner import ToolCall, build_grammar, parse_plan, render_plan, render_tool
 from calvados.tools import make_tool
 

@@ -4,10 +4,9 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 import pytest
-from pydantic import BeforeValidator, ValidationInfo
-
 from calvados import PluginError, ToolArgumentError, ToolContext, tool
 from calvados.tools import make_tool
+from pydantic import BeforeValidator, ValidationInfo
 
 NOW = datetime(2026, 11, 27, 10, 0)
 

@@ -39,10 +39,13 @@ def eval_planner_cmd(cases_file: str, as_json: bool, model: str | None, style: s
     settings = load_settings(planner_model=model, planner=style)
     registry = get_registry()
     planner = build_planner(settings, registry)
-    with click.progressbar(length=len(cases), label="planning", file=click.get_text_stream(
-            "stderr")) as bar:
+    stderr = click.get_text_stream("stderr")
+    with click.progressbar(length=len(cases), label="planning", file=stderr) as bar:
         report = eval_planner(cases, planner, registry, progress=lambda i, n: bar.update(1))
-    print_json(report) if as_json else _summary(report)
+    if as_json:
+        print_json(report)
+    else:
+        _summary(report)
 
 
 @eval_group.command("safety")
@@ -51,4 +54,7 @@ def eval_planner_cmd(cases_file: str, as_json: bool, model: str | None, style: s
 def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
     """Screen every case and report recall and false-positive rate."""
     report = eval_safety(read_cases(cases_file))
-    print_json(report) if as_json else _summary(report)
+    if as_json:
+        print_json(report)
+    else:
+        _summary(report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..plugins import get_registry
 from ..planner import render_tool
+from ..plugins import get_registry
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json
 
