@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..evaluation import eval_planner, eval_safety, read_cases
@@ -39,7 +41,7 @@ def eval_planner_cmd(cases_file: str, as_json: bool, model: str | None, style: s
     settings = load_settings(planner_model=model, planner=style)
     registry = get_registry()
     planner = build_planner(settings, registry)
-    stderr = click.get_text_stream("stderr")
+    stderr = sys.stderr
     with click.progressbar(length=len(cases), label="planning", file=stderr) as bar:
         report = eval_planner(cases, planner, registry, progress=lambda i, n: bar.update(1))
     if as_json:
