@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,7 @@ from .plugins import Registry, get_registry
 from .storage import Database, Session
 from .tools import ToolContext, iter_result
 
+log = logging.getLogger("calvados")
 Confirm = Callable[[ConfirmationNeeded], bool]
 Consent = Callable[[ConsentNeeded], bool]
 CHAT_SYSTEM = (
@@ -183,6 +185,7 @@ class Agent:
             result.text = f"{call.tool}: {result.error}"
             self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
         except Exception as exc:  # a skill that raises must not end the session
+            log.debug("tool %s raised", call.tool, exc_info=True)  # the traceback with --debug
             result.error = f"{type(exc).__name__}: {one_line(exc)}"
             result.text = f"{call.tool} failed: {result.error}"
             self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)

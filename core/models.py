@@ -1,7 +1,7 @@
 """The model registry: built-in GGUFs shipped in PyPI packages, plus user-added ones.
 
 Every model file is checked against its pinned SHA-256 before first use; the result is
-remembered (by path, size and modification time) so later starts skip the hashing.
+remembered (by path, size, modification and change times) so later starts skip the hashing.
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def _verified_db() -> Path:
 
 def _stamp(path: Path) -> str:
     st = path.stat()
-    return f"{path}|{st.st_size}|{st.st_mtime_ns}"
+    return f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"  # ctime: no touch -r
 
 
 def _remember(path: Path, sha: str) -> None:

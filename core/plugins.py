@@ -14,7 +14,7 @@ from typing import Any
 import pluggy
 
 from . import hookspecs
-from .errors import PluginError, ToolNotFound
+from .errors import PluginError, ToolNotFound, one_line
 from .tools import Tool
 
 log = logging.getLogger("calvados")
@@ -33,6 +33,16 @@ class Registry:
     travel_providers: list[Any] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     builtin_tools: set[str] = field(default_factory=set)
+
+    def add(self, tool: Tool, builtin: bool = False) -> None:
+        """Add one tool (what ``register`` does in ``register_skills``)."""
+        if not isinstance(tool, Tool):
+            raise PluginError("register_skills: register() takes a Tool (use @calvados.tool)")
+        if tool.name in self.tools:
+            raise PluginError(f"tool {tool.name!r} is already registered")
+        self.tools[tool.name] = tool
+        if builtin:
+            self.builtin_tools.add(tool.name)
 
     def tool(self, name: str) -> Tool:
         try:
@@ -91,8 +101,13 @@ def _register_plugin(
     try:
         module = load()
         pm.register(module, name=name)
+        try:
+            pm.check_pending()  # a hook name no hookspec declares (a typo) is an error
+        except pluggy.PluginValidationError:
+            pm.unregister(module)
+            raise
     except Exception as exc:  # a broken third-party plugin must not stop the agent
-        registry.problems.append(f"plugin {name}: {type(exc).__name__}: {exc}")
+        registry.problems.append(f"plugin {name}: {type(exc).__name__}: {one_line(exc)}")
         log.warning("skipping plugin %s: %s", name, exc)
 
 
@@ -100,13 +115,7 @@ def _call_hooks(
     pm: pluggy.PluginManager, plugin: Any, name: str, registry: Registry, is_builtin: bool
 ) -> None:
     def add_tool(tool: Tool) -> None:
-        if not isinstance(tool, Tool):
-            raise PluginError("register_skills: register() takes a Tool (use @calvados.tool)")
-        if tool.name in registry.tools:
-            raise PluginError(f"tool {tool.name!r} is already registered")
-        registry.tools[tool.name] = tool
-        if is_builtin:
-            registry.builtin_tools.add(tool.name)
+        registry.add(tool, builtin=is_builtin)
 
     def add_backend(backend_name: str, cls: type) -> None:
         registry.backends[backend_name] = cls
@@ -125,5 +134,5 @@ def _call_hooks(
             impl(register=register)
         except Exception as exc:
             registry.tools = before
-            registry.problems.append(f"plugin {name}: {hook_name} failed: {exc}")
+            registry.problems.append(f"plugin {name}: {hook_name} failed: {one_line(exc)}")
             log.warning("plugin %s: %s failed: %s", name, hook_name, exc)

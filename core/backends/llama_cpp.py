@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -91,6 +92,13 @@ class LlamaCppBackend(Backend):
     @property
     def context_window(self) -> int:
         return self.options.n_ctx
+
+
+def json_schema_grammar(schema: dict[str, Any]) -> str:
+    """A GBNF grammar that accepts only JSON documents valid against ``schema``."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    return str(json_schema_to_gbnf(json.dumps(schema)))
 
 
 @lru_cache(maxsize=16)
