@@ -39,6 +39,10 @@ class PolicyDenied(CalvadosError):
     """The privacy policy does not allow this request to leave the device."""
 
 
+class CloudError(CalvadosError):
+    """The cloud model could not be reached, refused, or gave an unusable reply."""
+
+
 def one_line(exc: BaseException) -> str:
     """Render an exception as a single line for users."""
     text = str(exc).strip() or exc.__class__.__name__
