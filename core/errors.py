@@ -43,6 +43,10 @@ class CloudError(CalvadosError):
     """The cloud model could not be reached, refused, or gave an unusable reply."""
 
 
+class CloudUnreachable(CloudError):
+    """No connection to the cloud model (network down, refused, or timed out)."""
+
+
 def one_line(exc: BaseException) -> str:
     """Render an exception as a single line for users."""
     text = str(exc).strip() or exc.__class__.__name__
