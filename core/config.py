@@ -34,6 +34,12 @@ class Settings(BaseModel):
     )
     gemini_api_key: SecretStr | None = Field(None, description="Gemini API key (never logged).")
     gemini_model: str = Field("gemini-2.5-flash", description="Gemini model for cloud fallback.")
+    gemini_timeout: float = Field(
+        30.0, gt=0, description="Seconds to wait for Gemini before answering on the device."
+    )
+    gemini_retries: int = Field(
+        2, ge=0, le=10, description="Extra attempts on Gemini timeouts, 429 and 5xx."
+    )
     mcp_servers: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="MCP servers whose tools become skills."
     )
