@@ -1,0 +1,45 @@
+"""``calvados serve`` (OpenAI-compatible HTTP API) and ``calvados mcp`` (MCP over stdio)."""
+
+from __future__ import annotations
+
+import click
+
+from . import cli
+from .common import parse_now
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option("--api-key", envvar="CALVADOS_API_KEY",
+              help="Bearer key clients must send (required off loopback; env CALVADOS_API_KEY).")
+@click.option("--queue", "pending", default=8, show_default=True, type=click.IntRange(0, 10_000),
+              help="Requests that may wait behind the running one before HTTP 429.")
+@click.option("--no-warm", is_flag=True, help="Load the models on the first request, not now.")
+def serve(host: str, port: int, api_key: str | None, pending: int, no_warm: bool) -> None:
+    """Serve the agent as an OpenAI-compatible API (/v1/chat/completions)."""
+    from ..server import AgentService, check_bind
+    from ..server import serve as run_server
+
+    check_bind(host, api_key)
+    service = AgentService()
+    if not no_warm:
+        click.echo("loading models...", err=True)
+        service.warm()
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"Calvados on http://{shown}:{port}/v1 (OpenAPI: /openapi.json; "
+        f"auth: {'bearer key' if api_key else 'none, loopback only'}; queue: {pending})",
+        err=True,
+    )
+    run_server(service, host=host, port=port, api_key=api_key, pending=pending)
+
+
+@cli.command()
+@click.option("--session", "session_id", help="Run tools inside this session (default: a new one).")
+@click.option("--now", help="Clock for date arguments (ISO 8601).")
+def mcp(session_id: str | None, now: str | None) -> None:
+    """Serve every registered tool over MCP (stdio), for MCP hosts."""
+    from ..mcp_server import run_stdio
+
+    run_stdio(session_id=session_id, now=parse_now(now))

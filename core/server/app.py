@@ -1,0 +1,328 @@
+"""The OpenAI-compatible HTTP API (Starlette): models, chat completions, OpenAPI, health."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from concurrent.futures import Future
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sse_starlette.sse import EventSourceResponse
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..events import ToolResultEvent
+from .openapi import openapi_document
+from .queue import QueueFull, WorkQueue
+from .turn import AgentService, Ended, TurnRequest, TurnView, run_turn
+
+MODEL_ID = "calvados"
+SESSION_HEADER = "X-Calvados-Session"
+
+
+class BadRequest(Exception):
+    """A request the API cannot accept (becomes HTTP 400)."""
+
+
+def error_response(
+    status: int, message: str, kind: str, code: str | None = None,
+    headers: dict[str, str] | None = None, extension: dict[str, Any] | None = None,
+) -> JSONResponse:
+    """An OpenAI-style error body: ``{"error": {"message", "type", "code", "param"}}``."""
+    body: dict[str, Any] = {
+        "error": {"message": message, "type": kind, "code": code or kind, "param": None}
+    }
+    if extension is not None:
+        body["calvados"] = extension
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+class Channel:
+    """Carries the worker's reports to the request's event loop, in order."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[object] = asyncio.Queue()
+
+    def emit(self, item: object) -> None:
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+
+    def watch(self, future: Future[Any]) -> None:
+        """If the job never ran (shutdown) or crashed, still end the stream."""
+
+        def done(fut: Future[Any]) -> None:
+            if fut.cancelled():
+                self.emit(Ended("the server is shutting down", status=503))
+            elif fut.exception() is not None:
+                self.emit(Ended(f"internal error: {fut.exception()}"))
+
+        future.add_done_callback(done)
+
+    async def __aiter__(self) -> AsyncIterator[object]:
+        while True:
+            item = await self.queue.get()
+            yield item
+            if isinstance(item, Ended):
+                return
+
+
+class CalvadosAPI:
+    """Request handlers around one :class:`AgentService` and one :class:`WorkQueue`."""
+
+    def __init__(self, service: AgentService, work: WorkQueue, api_key: str | None) -> None:
+        self.service = service
+        self.work = work
+        self.api_key = api_key
+
+    # ------------------------------------------------------------------ plumbing
+
+    def unauthorized(self, request: Request) -> Response | None:
+        if not self.api_key:
+            return None
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), self.api_key):
+            return None
+        return error_response(
+            401, "missing or invalid API key (send Authorization: Bearer KEY)",
+            "authentication_error", "invalid_api_key", {"WWW-Authenticate": "Bearer"},
+        )
+
+    # ------------------------------------------------------------------ routes
+
+    async def models(self, request: Request) -> Response:
+        if denied := self.unauthorized(request):
+            return denied
+        card = {
+            "id": MODEL_ID, "object": "model", "created": 0, "owned_by": "calvados",
+            "calvados": {"chat_model": self.service.model_names[0],
+                         "planner": self.service.settings.planner,
+                         "tools": sorted(self.service.registry.tools)},
+        }
+        return JSONResponse({"object": "list", "data": [card]})
+
+    async def openapi(self, request: Request) -> Response:
+        return JSONResponse(openapi_document())
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok", "queue": {
+            "in_flight": self.work.in_flight, "capacity": self.work.capacity}})
+
+    async def chat_completions(self, request: Request) -> Response:
+        if denied := self.unauthorized(request):
+            return denied
+        try:
+            body = await _json_body(request)
+            turn = parse_turn(body, request.headers.get(SESSION_HEADER))
+        except BadRequest as exc:
+            return error_response(400, str(exc), "invalid_request_error")
+        channel = Channel()
+        try:
+            future = self.work.submit(run_turn, self.service, turn, channel.emit)
+        except QueueFull as full:
+            return error_response(
+                429, str(full), "rate_limit_error", "queue_full",
+                {"Retry-After": str(full.retry_after)},
+            )
+        channel.watch(future)
+        model = str(body.get("model") or MODEL_ID)
+        if body.get("stream"):
+            return await self._stream(channel, model)
+        view = TurnView()
+        async for item in channel:
+            view.feed(item)
+        return _completion_response(view, model)
+
+    # ------------------------------------------------------------------ streaming
+
+    async def _stream(self, channel: Channel, model: str) -> Response:
+        """Hold the first events until there is content, so early failures get a status."""
+        view, chunks = TurnView(), _Chunks(model)
+        early = [chunks.delta({"role": "assistant", "content": ""})]
+        items = channel.__aiter__()
+        async for item in items:
+            pieces = view.feed(item)
+            early += chunks.render(item, pieces, view)
+            if pieces or view.consent_refused or isinstance(item, Ended):
+                break
+        if view.error or (view.consent_refused and not view.emitted):
+            return _failure_response(view)
+
+        async def events() -> AsyncIterator[dict[str, str]]:
+            for event in early:
+                yield event
+            async for item in items:
+                pieces = view.feed(item)
+                if view.consent_refused or view.error:
+                    yield {"data": json.dumps(_error_body(view))}
+                    break
+                for event in chunks.render(item, pieces, view):
+                    yield event
+            else:
+                yield chunks.delta({}, finish="stop", calvados=view.extension())
+            yield {"data": "[DONE]"}
+
+        headers = {SESSION_HEADER: view.session_id or ""}
+        return EventSourceResponse(events(), headers=headers, ping=15, sep="\n")
+
+
+class _Chunks:
+    """Builds ``chat.completion.chunk`` events sharing one id."""
+
+    def __init__(self, model: str) -> None:
+        self.id = f"chatcmpl-{uuid.uuid4().hex[:24]}"
+        self.created = int(time.time())
+        self.model = model
+
+    def delta(
+        self, delta: dict[str, Any], finish: str | None = None,
+        calvados: dict[str, Any] | None = None,
+    ) -> dict[str, str]:
+        chunk: dict[str, Any] = {
+            "id": self.id, "object": "chat.completion.chunk", "created": self.created,
+            "model": self.model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        }
+        if calvados is not None:
+            chunk["calvados"] = calvados
+        return {"data": json.dumps(chunk, ensure_ascii=False)}
+
+    def render(self, item: object, pieces: list[str], view: TurnView) -> list[dict[str, str]]:
+        """Content deltas for ``pieces``, then a live report if ``item`` is a tool result."""
+        events = [self.delta({"content": piece}) for piece in pieces]
+        if isinstance(item, ToolResultEvent):
+            events.append(self.delta({}, calvados={"tool": view.tools[-1]}))
+        return events
+
+
+def _error_body(view: TurnView) -> dict[str, Any]:
+    if view.error:
+        kind = "invalid_request_error" if view.status < 500 else "server_error"
+        return {"error": {"message": view.error, "type": kind, "code": kind, "param": None},
+                "calvados": view.extension()}
+    message = view.consent_error() or "consent required"
+    return {"error": {"message": message, "type": "permission_error",
+                      "code": "consent_required", "param": None},
+            "calvados": view.extension()}
+
+
+def _failure_response(view: TurnView) -> Response:
+    body = _error_body(view)
+    status = view.status if view.error else 403
+    headers = {SESSION_HEADER: view.session_id} if view.session_id else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _completion_response(view: TurnView, model: str) -> Response:
+    if view.error or view.consent_refused:
+        return _failure_response(view)
+    body = {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": view.content},
+            "finish_reason": "stop",
+        }],
+        "calvados": view.extension(),
+    }
+    return JSONResponse(body, headers={SESSION_HEADER: view.session_id or ""})
+
+
+# ---------------------------------------------------------------------------- requests
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"null")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _text(content: Any) -> str:
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(
+            str(p.get("text", "")) for p in content
+            if isinstance(p, dict) and p.get("type") == "text"
+        )
+    if content is None:
+        return ""
+    raise BadRequest("message content must be a string or a list of text parts")
+
+
+def parse_turn(body: dict[str, Any], session_header: str | None = None) -> TurnRequest:
+    """The user's message, earlier turns, session and the ``calvados`` options of a request."""
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise BadRequest("messages must be a non-empty list")
+    if not all(isinstance(m, dict) for m in messages):
+        raise BadRequest("every message must be an object with role and content")
+    last = messages[-1]
+    if last.get("role") != "user":
+        raise BadRequest("the last message must come from the user")
+    message = _text(last.get("content")).strip()
+    if not message:
+        raise BadRequest("the last user message is empty")
+    history = [
+        {"role": m["role"], "content": _text(m.get("content"))}
+        for m in messages[:-1] if m.get("role") in ("user", "assistant")
+    ]
+    options = body.get("calvados") or {}
+    if not isinstance(options, dict):
+        raise BadRequest("calvados must be an object")
+    session = body.get("session") or options.get("session") or session_header or None
+    if session is not None and not isinstance(session, str):
+        raise BadRequest("session must be a string")
+    return TurnRequest(
+        message=message, session=session, history=history,
+        confirm=options.get("confirm") is True, consent=options.get("consent") is True,
+    )
+
+
+# ---------------------------------------------------------------------------- factory
+
+def create_app(
+    service: AgentService | None = None,
+    *,
+    api_key: str | None = None,
+    queue: WorkQueue | None = None,
+    pending: int | None = None,
+) -> Starlette:
+    """The ASGI app. Tests inject a service with scripted backends; ``serve`` builds the real one.
+
+    ``pending`` is how many requests may wait behind the running one (see ``WorkQueue``).
+    """
+    work = queue or WorkQueue(pending if pending is not None else 8)
+    api = CalvadosAPI(service or AgentService(), work, api_key)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await asyncio.get_running_loop().run_in_executor(None, work.shutdown)
+
+    app = Starlette(
+        routes=[
+            Route("/v1/models", api.models, methods=["GET"]),
+            Route("/v1/chat/completions", api.chat_completions, methods=["POST"]),
+            Route("/openapi.json", api.openapi, methods=["GET"]),
+            Route("/health", api.health, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.api = api
+    return app
+
+
+__all__ = ["BadRequest", "create_app", "parse_turn"]

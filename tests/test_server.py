@@ -1,0 +1,297 @@
+"""The OpenAI-compatible server, driven by the real ``openai`` client over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+import uvicorn
+from calvados import ConsentNeeded, Database, Session, tool
+from calvados.errors import ConfigError
+from calvados.planner import Planner
+from calvados.plugins import Registry
+from calvados.server import AgentService, WorkQueue, check_bind, create_app, is_loopback
+
+KEY = "test-key-123"
+CALVADOS = str(Path(sys.executable).with_name("calvados"))
+NOW = datetime(2026, 11, 27, 10, 0)
+
+
+@tool(data_class="travel", examples=[("weather in Paris", {"city": "Paris"})])
+def weather(city: str) -> dict[str, Any]:
+    """Today's weather in a city.
+
+    Args:
+        city: The city.
+    """
+    return {"text": f"Sunny in {city}, 21°C.", "city": city, "celsius": 21}
+
+
+@tool(data_class="travel", needs_confirmation=True)
+def book_table(name: str) -> dict[str, Any]:
+    """Book a table at a restaurant.
+
+    Args:
+        name: The restaurant.
+    """
+    return {"text": f"Booked a table at {name}.", "restaurant": name}
+
+
+@tool(data_class="chat")
+def ask_cloud(question: str, ctx: Any) -> dict[str, Any]:
+    """Answer with the help of a cloud model (asks the policy's consent first).
+
+    Args:
+        question: What to ask.
+    """
+    ask = ConsentNeeded("gemini-test", ["chat"], question)
+    if not (ctx.agent.consent and ctx.agent.consent(ask)):
+        return {"text": "Kept on this device."}
+    return {"text": f"Cloud says: {question.upper()}"}
+
+
+def make_registry() -> Registry:
+    registry = Registry()
+    for t in (weather, book_table, ask_cloud):
+        registry.tools[t.name] = t
+    return registry
+
+
+def make_service(scripted: Any, plans: list[str], replies: list[str] | None = None,
+                 chat: Any = None) -> AgentService:
+    registry = make_registry()
+    planner = Planner(scripted(plans, "scripted-planner"), list(registry.tools.values()),
+                      set(), style="fewshot")
+    return AgentService(registry=registry, db=Database(), planner=planner, now=NOW,
+                        chat_backend=chat or scripted(replies or [], "scripted-chat"))
+
+
+@contextmanager
+def running(app: Any, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free port; yields the base URL (always 127.0.0.1)."""
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def client(url: str, key: str = "unused", **kwargs: Any) -> openai.OpenAI:
+    return openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0, timeout=60, **kwargs)
+
+
+def ask(oa: openai.OpenAI, text: str, **kwargs: Any) -> Any:
+    return oa.chat.completions.create(
+        model="calvados", messages=[{"role": "user", "content": text}], **kwargs
+    )
+
+
+def test_plain_reply_and_session_persists(scripted: Any) -> None:
+    service = make_service(scripted, [], ["Hello! How can I help?", "Still here."])
+    with running(create_app(service)) as url:
+        oa = client(url)
+        first = ask(oa, "hi there")
+        assert first.choices[0].message.content == "Hello! How can I help?"
+        ext = first.model_extra["calvados"]
+        assert ext["where"] == "on-device: scripted-chat" and ext["tools"] == []
+        raw = oa.chat.completions.with_raw_response.create(
+            model="calvados", messages=[{"role": "user", "content": "you there?"}],
+            extra_headers={"X-Calvados-Session": ext["session"]},
+        )
+        assert raw.headers["x-calvados-session"] == ext["session"]
+        assert raw.parse().choices[0].message.content == "Still here."
+    session = Session.load(Database(), ext["session"])
+    assert [m["content"] for m in session.messages()] == [
+        "hi there", "Hello! How can I help?", "you there?", "Still here."]
+
+
+def test_streamed_reply(scripted: Any) -> None:
+    reply = "Once upon a time, a small apple grew into brandy."
+    service = make_service(scripted, [], [reply])
+    with running(create_app(service)) as url:
+        chunks = list(ask(client(url), "tell me something", stream=True))
+    pieces = [c.choices[0].delta.content or "" for c in chunks if c.choices]
+    assert len([p for p in pieces if p]) > 3  # really streamed, piece by piece
+    assert "".join(pieces) == reply
+    assert chunks[0].choices[0].delta.role == "assistant"
+    last = chunks[-1]
+    assert last.choices[0].finish_reason == "stop"
+    session_id = last.model_extra["calvados"]["session"]
+    assert Session.load(Database(), session_id).history()[-1]["content"] == reply
+
+
+def test_tool_using_reply_streamed_and_not(scripted: Any) -> None:
+    plan = 'weather(city="Paris")\nweather(city="Lyon")'
+    service = make_service(scripted, [plan, plan])
+    with running(create_app(service)) as url:
+        oa = client(url)
+        whole = ask(oa, "weather in Paris and Lyon?")
+        chunks = list(ask(oa, "weather in Paris and Lyon?", stream=True))
+    text = whole.choices[0].message.content
+    assert text == "Sunny in Paris, 21°C.\n\nSunny in Lyon, 21°C."
+    tools = whole.model_extra["calvados"]["tools"]
+    assert [(t["tool"], t["arguments"], t["status"]) for t in tools] == [
+        ("weather", {"city": "Paris"}, "ok"), ("weather", {"city": "Lyon"}, "ok")]
+    assert tools[0]["result"]["celsius"] == 21
+    streamed = "".join(c.choices[0].delta.content or "" for c in chunks)
+    assert streamed == text
+    live = [c.model_extra["calvados"]["tool"]["tool"] for c in chunks[:-1]
+            if "calvados" in (c.model_extra or {})]
+    assert live == ["weather", "weather"]
+    assert [t["tool"] for t in chunks[-1].model_extra["calvados"]["tools"]] == ["weather"] * 2
+
+
+def test_confirmation_needed_unless_the_request_confirms(scripted: Any) -> None:
+    plan = 'book_table(name="Chez Anne")'
+    service = make_service(scripted, [plan, plan])
+    with running(create_app(service)) as url:
+        oa = client(url)
+        refused = ask(oa, "book Chez Anne")
+        done = ask(oa, "book Chez Anne", extra_body={"calvados": {"confirm": True}})
+    ext = refused.model_extra["calvados"]
+    assert ext["tools"][0]["status"] == "not_confirmed"
+    assert ext["confirmation_needed"][0]["tool"] == "book_table"
+    assert "Confirmation needed" in refused.choices[0].message.content
+    assert '"confirm": true' in refused.choices[0].message.content
+    assert done.choices[0].message.content == "Booked a table at Chez Anne."
+    assert done.model_extra["calvados"]["tools"][0]["status"] == "ok"
+
+
+def test_consent_refused_with_a_clear_error_unless_given(scripted: Any) -> None:
+    plan = 'ask_cloud(question="why is the sky blue")'
+    service = make_service(scripted, [plan, plan, plan])
+    with running(create_app(service)) as url:
+        oa = client(url)
+        with pytest.raises(openai.PermissionDeniedError) as refused:
+            ask(oa, "why is the sky blue? ask the cloud")
+        with pytest.raises(openai.PermissionDeniedError):
+            list(ask(oa, "why is the sky blue? ask the cloud", stream=True))
+        allowed = ask(oa, "why is the sky blue?", extra_body={"calvados": {"consent": True}})
+    body = refused.value.body
+    assert isinstance(body, dict) and body["code"] == "consent_required"
+    assert "gemini-test" in body["message"] and '"consent": true' in body["message"]
+    assert refused.value.response.json()["calvados"]["consent_needed"][0]["data_classes"] == [
+        "chat"]
+    session = refused.value.response.headers["x-calvados-session"]
+    assert Session.load(Database(), session).history()[0]["content"].startswith("why is")
+    assert allowed.choices[0].message.content == "Cloud says: WHY IS THE SKY BLUE"
+
+
+def test_api_key_required_off_loopback(scripted: Any) -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+    with pytest.raises(ConfigError, match="--api-key"):
+        check_bind("0.0.0.0", None)
+    env = {k: v for k, v in os.environ.items() if k != "CALVADOS_API_KEY"}
+    refused = subprocess.run([CALVADOS, "serve", "--host", "0.0.0.0", "--port", "1"],
+                             capture_output=True, text=True, env=env, timeout=60)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: refusing to listen on 0.0.0.0 without an API key")
+    service = make_service(scripted, [], ["Welcome."])
+    with running(create_app(service, api_key=KEY), host="0.0.0.0") as url:
+        with pytest.raises(openai.AuthenticationError):
+            ask(client(url), "hi", extra_headers={"Authorization": openai.Omit()})  # no key
+        with pytest.raises(openai.AuthenticationError):
+            ask(client(url, "wrong-key"), "hi")
+        with pytest.raises(openai.AuthenticationError):
+            client(url, "wrong-key").models.list()
+        bare = httpx.post(url + "/v1/chat/completions", json={"messages": []})
+        assert bare.status_code == 401 and bare.headers["www-authenticate"] == "Bearer"
+        assert ask(client(url, KEY), "hi").choices[0].message.content == "Welcome."
+        assert [m.id for m in client(url, KEY).models.list()] == ["calvados"]
+
+
+class GatedBackend:
+    """A chat backend that holds every reply until the test opens the gate."""
+
+    def __init__(self, scripted: Any) -> None:
+        self.inner = scripted([], "gated")
+        self.gate = threading.Event()
+        self.model_name = "gated"
+
+    def chat(self, messages: Any, **kwargs: Any) -> Iterator[str]:
+        assert self.gate.wait(30)
+        yield "done"
+
+
+def test_overload_gets_429_with_retry_after(scripted: Any) -> None:
+    gated = GatedBackend(scripted)
+    service = make_service(scripted, [], chat=gated)
+    work = WorkQueue(pending=1)
+    with running(create_app(service, queue=work)) as url:
+        oa = client(url)
+        answers: list[str] = []
+        threads = [threading.Thread(target=lambda: answers.append(
+            ask(oa, "hello").choices[0].message.content)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 20
+        while work.in_flight < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        with pytest.raises(openai.RateLimitError) as full:
+            ask(oa, "one more")
+        with pytest.raises(openai.RateLimitError):
+            list(ask(oa, "one more, streamed", stream=True))
+        gated.gate.set()
+        for t in threads:
+            t.join(30)
+        assert ask(oa, "after the rush").choices[0].message.content == "done"
+    assert int(full.value.response.headers["retry-after"]) >= 1
+    assert full.value.body["code"] == "queue_full"
+    assert answers == ["done", "done"]  # the admitted requests were all answered
+    assert work.refused == 2
+
+
+def test_bad_requests(scripted: Any) -> None:
+    service = make_service(scripted, [], ["unused"])
+    with running(create_app(service)) as url:
+        oa = client(url)
+        with pytest.raises(openai.BadRequestError, match="last message"):
+            oa.chat.completions.create(
+                model="x", messages=[{"role": "assistant", "content": "hi"}])
+        with pytest.raises(openai.NotFoundError, match="no session"):
+            ask(oa, "hi", extra_body={"session": "doesnotexist"})
+        broken = httpx.post(url + "/v1/chat/completions", content=b"{not json")
+        assert broken.status_code == 400 and "JSON" in broken.json()["error"]["message"]
+
+
+def test_openapi_document_is_valid(scripted: Any) -> None:
+    from openapi_spec_validator import validate
+
+    with running(create_app(make_service(scripted, []))) as url:
+        doc = httpx.get(url + "/openapi.json").json()
+    validate(doc)
+    assert doc["openapi"].startswith("3.")
+    assert {"/v1/models", "/v1/chat/completions"} <= set(doc["paths"])
+
+
+@pytest.mark.slow
+def test_real_model_answers(smollm2: Any) -> None:
+    planner = Planner(smollm2, [], set(), style="fewshot")
+    service = AgentService(registry=Registry(), db=Database(), planner=planner,
+                           chat_backend=smollm2, now=NOW)
+    with running(create_app(service)) as url:
+        answer = ask(client(url), "Say hello in one short sentence.", max_tokens=40)
+    ext = answer.model_extra["calvados"]
+    assert answer.choices[0].message.content.strip()
+    assert ext["where"] == "on-device: smollm2-135m" and ext["tools"] == []
