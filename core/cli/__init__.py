@@ -43,7 +43,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    from . import chat, evals, models, sessions, skills  # noqa: F401  (registers commands)
+    from . import chat, evals, models, serve, sessions, skills  # noqa: F401  (registers commands)
 
     cli(prog_name="calvados")
 
