@@ -185,15 +185,16 @@ SYSTEM = "You plan tool calls for an on-device assistant. Answer with calls, or 
 
 
 def student_prompt(
-    message: str, history: Sequence[dict[str, str]], extra_tools: Sequence[Tool]
+    message: str, history: Sequence[dict[str, str]], extra_tools: Sequence[str]
 ) -> tuple[str, str]:
     """(fixed prefix, variable part) of the student planner's prompt.
 
-    The student knows the built-in tools by heart; other tools are described in the prefix.
+    The student knows the built-in tools by heart; other tools (``render_tool`` lines) are
+    described in the prefix, so third-party skills work without retraining.
     """
     system = SYSTEM
     if extra_tools:
-        system += "\nMore tools:\n" + "\n".join(render_tool(t) for t in extra_tools)
+        system += "\nMore tools:\n" + "\n".join(extra_tools)
     prefix = f"<|im_start|>system\n{system}<|im_end|>\n"
     user = message if not history else f"{render_history(history)}\nuser: {message}"
     return prefix, f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
@@ -222,7 +223,7 @@ class Planner:
         self.backend = backend
         self.tools = list(tools)
         self.style = style
-        self.extra = [t for t in self.tools if t.name not in builtin]
+        self.extra = [render_tool(t) for t in self.tools if t.name not in builtin]
         self.grammar = build_grammar(self.tools)
 
     def prompt(self, message: str, history: Sequence[dict[str, str]] = ()) -> str:

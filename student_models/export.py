@@ -1,0 +1,111 @@
+"""``calvados distill export``: a trained adapter -> GGUF LoRA (llama.cpp) and MLX (mlx-lm)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+ARCHES = {"llama": "LLAMA", "gemma3": "GEMMA3"}
+
+
+def _permute(weights: Any, n_head: int, n_head_kv: int) -> Any:
+    """llama.cpp stores Q/K rows of Llama models interleaved for RoPE: apply the same order."""
+    if n_head_kv != n_head:
+        n_head = n_head_kv
+    shape = weights.shape
+    return (weights.reshape(n_head, 2, shape[0] // n_head // 2, *shape[1:])
+            .swapaxes(1, 2).reshape(shape))
+
+
+def export_gguf(adapter_dir: Path, out: Path, base_config: dict[str, Any] | None = None) -> Path:
+    """Write the PEFT LoRA in ``adapter_dir`` as a llama.cpp GGUF adapter at ``out``."""
+    import gguf
+    import numpy as np
+    from safetensors.numpy import load_file
+
+    adapter_cfg = json.loads((adapter_dir / "adapter_config.json").read_text("utf-8"))
+    config = base_config or _base_config(adapter_dir)
+    arch = config["model_type"]
+    if arch not in ARCHES:
+        raise ValueError(f"cannot export LoRA for architecture {arch!r}")
+    n_layers = config["num_hidden_layers"]
+    names = gguf.get_tensor_name_map(getattr(gguf.MODEL_ARCH, ARCHES[arch]), n_layers)
+    tensors = load_file(str(adapter_dir / "adapter_model.safetensors"))
+    writer = gguf.GGUFWriter(str(out), arch)
+    writer.add_string("general.type", "adapter")
+    writer.add_string("adapter.type", "lora")
+    writer.add_float32("adapter.lora.alpha", float(adapter_cfg["lora_alpha"]))
+    for key in sorted(tensors):
+        value = tensors[key].astype(np.float32)
+        hf = key.replace("base_model.model.", "", 1)
+        module, _, part = hf.rpartition(".lora_")
+        which = part.split(".")[0].lower()  # "a" or "b"
+        target = names.get_name(module)
+        if target is None:
+            raise ValueError(f"no GGUF name for {module}")
+        if arch == "llama" and which == "b" and module.endswith(("q_proj", "k_proj")):
+            heads = config["num_attention_heads"]
+            kv = heads if module.endswith("q_proj") else config["num_key_value_heads"]
+            value = _permute(value, heads, kv)
+        writer.add_tensor(f"{target}.weight.lora_{which}", value.astype(np.float16))
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return out
+
+
+def _base_config(adapter_dir: Path) -> dict[str, Any]:
+    """The base model's HF config (saved next to the run, or loaded from the GGUF)."""
+    saved = adapter_dir.parent / "base_config.json"
+    if saved.exists():
+        return dict(json.loads(saved.read_text("utf-8")))
+    from transformers import AutoConfig
+
+    from .train import base_gguf
+
+    run = json.loads((adapter_dir.parent / "train_config.json").read_text("utf-8"))
+    folder, file = base_gguf(run["base"])
+    config = AutoConfig.from_pretrained(folder, gguf_file=file).to_dict()
+    saved.write_text(json.dumps(config, default=str), "utf-8")
+    return dict(config)
+
+
+def export_merged_hf(run_dir: Path, out: Path) -> Path:
+    """Merge the LoRA into its base and save a Hugging Face model folder (safetensors)."""
+    from peft import PeftModel
+
+    from .train import load_base
+
+    run = json.loads((run_dir / "train_config.json").read_text("utf-8"))
+    tokenizer, model = load_base(run["base"])
+    merged = PeftModel.from_pretrained(model, str(run_dir / "adapter")).merge_and_unload()
+    merged.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    return out
+
+
+def export_mlx(run_dir: Path, out: Path, quantize: bool = False) -> Path:
+    """The merged student in MLX format (mlx-lm's converter), loadable by ``mlx_lm.load``."""
+    from mlx_lm import convert
+
+    hf = run_dir / "merged-hf"
+    if not hf.exists():
+        export_merged_hf(run_dir, hf)
+    if out.exists():
+        shutil.rmtree(out)
+    convert(str(hf), mlx_path=str(out), quantize=quantize)
+    return out
+
+
+def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gguf") -> Path:
+    """The manifest the runtime reads: base model, adapter file and its pinned SHA-256."""
+    adapter = student_dir / adapter_name
+    digest = hashlib.sha256(adapter.read_bytes()).hexdigest()
+    manifest = student_dir / "manifest.json"
+    manifest.write_text(json.dumps({"base": base, "adapter": adapter_name, "sha256": digest},
+                                   indent=2) + "\n", "utf-8")
+    return manifest
