@@ -88,6 +88,10 @@ def load_registry() -> Registry:
         if allowed is not None and ep.name not in allowed:
             continue
         _register_plugin(pm, registry, ep.name, ep.load)
+    from .mcp_client import mcp_plugins  # MCP servers listed in config.toml, one plugin each
+
+    for mcp_name, load_mcp in mcp_plugins():
+        _register_plugin(pm, registry, mcp_name, load_mcp)
     builtin = set(DEFAULT_PLUGINS)
     for plugin in pm.get_plugins():
         name = pm.get_name(plugin) or "?"
