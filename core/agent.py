@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from . import safety
-from .backends.base import Backend
+from .backends.base import Backend, Message
 from .config import Settings, load_settings
 from .errors import CalvadosError, ToolArgumentError, one_line
 from .events import (
@@ -22,6 +22,7 @@ from .events import (
     ToolCallEvent,
     ToolResultEvent,
 )
+from .hybrid import CloudGate
 from .planner import Plan, Planner, ToolCall
 from .plugins import Registry, get_registry
 from .storage import Database, Session
@@ -69,6 +70,7 @@ class Agent:
         self._planner = planner
         self._chat_backend = chat_backend
         self.notices: list[str] = list(self.registry.problems)
+        self.cloud = CloudGate(self)
 
     # ------------------------------------------------------------------ services
 
@@ -111,16 +113,17 @@ class Agent:
         """Handle one user message, yielding events; the last one is :class:`Final`."""
         history = self.session.history()
         self.session.add_message("user", message)
-        for note in self.notices:
-            yield Notice(note)
-        self.notices = []
+        yield from self._notices()
         verdict = safety.screen(message)
         if verdict.crisis:
+            self.cloud.keep_local("crisis")
             yield from self._crisis(message)
+            return
+        if self.cloud.requested(message) and (yield from self.cloud.take(message)):
             return
         plan = self.plan(message, history)
         if plan.direct:
-            yield from self._reply(message, history)
+            yield from self._reply(message, history, plan)
             return
         texts: list[str] = []
         used: list[str] = []
@@ -132,10 +135,31 @@ class Agent:
             used.append(call.tool)
             if result.text:
                 texts.append(result.text)
+        yield from self._notices()
         text = "\n\n".join(texts)
         where = f"on-device: {plan.model}"
         self.session.add_message("assistant", text, tools=used, where=where)
         yield Final(text, self.session.id, where, used)
+
+    def complete_for(
+        self, data_class: str, messages: list[Message], *, max_tokens: int = 300,
+        temperature: float = 0.0, prefer_cloud: bool = False,
+    ) -> Iterator[str]:
+        """Stream a completion for a skill under the privacy policy (use it rather than
+        ``chat_backend.chat``). On the device unless a trigger escalates it (the user asked
+        for the cloud, the context or the requested length exceeds the local model, or
+        ``prefer_cloud``) and the policy for ``data_class`` allows it; then redacted,
+        consented and recorded in the ledger. Send retrieved excerpts, never whole files.
+        """
+        return self.cloud.complete(
+            data_class, messages, max_tokens=max_tokens, temperature=temperature,
+            prefer_cloud=prefer_cloud,
+        )
+
+    def _notices(self) -> Iterator[Notice]:
+        """Pending one-line notes (skipped plugins, cloud fallbacks inside skills)."""
+        while self.notices:
+            yield Notice(self.notices.pop(0))
 
     def ask(self, message: str) -> Final:
         """Run :meth:`chat` to the end and return the final event."""
@@ -199,8 +223,13 @@ class Agent:
         yield request
         return request.approved
 
-    def _reply(self, message: str, history: list[dict[str, str]]) -> Iterator[Event]:
-        """A direct answer from the on-device chat model, streamed."""
+    def _reply(
+        self, message: str, history: list[dict[str, str]], plan: Plan | None = None
+    ) -> Iterator[Event]:
+        """A direct answer, streamed: from the cloud if the hybrid policy escalates it
+        (see :mod:`calvados.hybrid`), else from the on-device chat model."""
+        if (yield from self.cloud.take(message, plan)):
+            return
         messages = [{"role": "system", "content": CHAT_SYSTEM}, *history[-6:]]
         messages.append({"role": "user", "content": message})
         chunks = []

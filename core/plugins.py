@@ -21,6 +21,7 @@ log = logging.getLogger("calvados")
 
 DEFAULT_PLUGINS = (
     "calvados.backends.llama_cpp",
+    "calvados.backends.gemini",
 )
 
 

@@ -43,7 +43,16 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    from . import chat, evals, models, serve, sessions, skills  # noqa: F401  (registers commands)
+    from . import (  # noqa: F401  (registers commands)
+        chat,
+        evals,
+        ledger,
+        models,
+        policy,
+        serve,
+        sessions,
+        skills,
+    )
 
     cli(prog_name="calvados")
 

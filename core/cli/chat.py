@@ -10,6 +10,7 @@ import click
 from ..events import ConfirmationNeeded, Event, Final, Notice, Token, ToolCallEvent, ToolResultEvent
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json
+from .policy import consent_on_tty
 
 
 def _render(event: Event, stream: bool) -> None:
@@ -29,11 +30,14 @@ def _run_message(agent: Any, message: str, as_json: bool) -> Final:
     final: Final | None = None
     streamed = False
     events: list[dict[str, Any]] = []
+    notices: list[str] = []
     for event in agent.chat(message):
         if as_json:
             if isinstance(event, ToolResultEvent):
                 events.append({"tool": event.tool, "arguments": event.arguments,
                                "result": event.result, "error": event.error})
+            elif isinstance(event, Notice):
+                notices.append(event.text)
         else:
             _render(event, stream=True)
             streamed = streamed or isinstance(event, Token)
@@ -42,7 +46,7 @@ def _run_message(agent: Any, message: str, as_json: bool) -> Final:
     assert final is not None
     if as_json:
         print_json({"session": final.session_id, "text": final.text, "where": final.where,
-                    "tools": events, "crisis": final.crisis})
+                    "tools": events, "crisis": final.crisis, "notices": notices})
     elif not streamed:
         click.echo(final.text)
     else:
@@ -56,11 +60,16 @@ def _run_message(agent: Any, message: str, as_json: bool) -> Final:
 @click.option("--now", help="Clock for dates (ISO 8601).")
 @click.option("--yes", is_flag=True, help="Approve confirmations without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of streaming.")
-def ask(message: str, session_id: str | None, now: str | None, yes: bool, as_json: bool) -> None:
+@click.option("--cloud", type=click.Choice(["allow", "ask", "deny"]),
+              help="Override the privacy policy for this request (emotional data stays local).")
+def ask(message: str, session_id: str | None, now: str | None, yes: bool, as_json: bool,
+        cloud: str | None) -> None:
     """Ask one question and print the answer."""
     from ..agent import Agent
 
-    agent = Agent(session_id, now=parse_now(now), confirm=confirm_on_tty(yes))
+    agent = Agent(session_id, now=parse_now(now), confirm=confirm_on_tty(yes),
+                  consent=consent_on_tty())
+    agent.cloud.override = cloud
     final = _run_message(agent, message, as_json)
     if not as_json:
         click.echo(f"-- {final.where}  (session {final.session_id})", err=True)
@@ -73,7 +82,7 @@ def chat(session_id: str | None, plain: bool) -> None:
     """Chat interactively (Ctrl-D or /quit to leave)."""
     from ..agent import Agent
 
-    agent = Agent(session_id, confirm=confirm_on_tty())
+    agent = Agent(session_id, confirm=confirm_on_tty(), consent=consent_on_tty())
     click.echo(f"Calvados — session {agent.session.id}. /quit to leave.", err=True)
     while True:
         try:
