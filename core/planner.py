@@ -203,13 +203,15 @@ def student_prompt(
 def fewshot_prompt(
     message: str, history: Sequence[dict[str, str]], tools: Sequence[Tool]
 ) -> tuple[str, str]:
-    """(fixed prefix, variable part) of the prompt-based planner: schemas and examples."""
-    lines = [SYSTEM, "Tools:"] + [render_tool(t) for t in tools] + ["Examples:"]
-    for t in tools:
-        for ex in t.examples[:1]:
-            lines.append(f"{ex.message} => {ToolCall(t.name, dict(ex.arguments)).render()}")
-    lines.append(f"hello => {NO_TOOL}")
-    prefix = f"<|im_start|>system\n{chr(10).join(lines)}<|im_end|>\n"
+    """(fixed prefix, variable part) of the prompt-based planner: schemas, then examples as
+    earlier turns (so the model learns to stop after its calls)."""
+    lines = [SYSTEM, "Tools:"] + [render_tool(t) for t in tools]
+    shots = [(ex.message, ToolCall(t.name, dict(ex.arguments)).render())
+             for t in tools for ex in t.examples[:1]] + [("hello", NO_TOOL)]
+    prefix = f"<|im_start|>system\n{chr(10).join(lines)}<|im_end|>\n" + "".join(
+        f"<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n{a}<|im_end|>\n"
+        for q, a in shots
+    )
     user = message if not history else f"{render_history(history)}\nuser: {message}"
     return prefix, f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
 
@@ -243,8 +245,24 @@ class Planner:
                 stop=["<|im_end|>"],
             )
         )
-        try:
-            calls = parse_plan(raw)
-        except ValueError:
-            calls = []
+        calls = salvage_plan(raw)
         return Plan(calls, raw, (time.perf_counter() - start) * 1000, self.backend.model_name)
+
+
+def salvage_plan(text: str) -> list[ToolCall]:
+    """Parse planner output leniently: keep every complete call (output cut short by the token
+    limit loses only its last line), once each (small models repeat themselves)."""
+    try:
+        calls = parse_plan(text)
+    except ValueError:
+        calls = []
+        for line in text.splitlines():
+            try:
+                calls += parse_plan(line)
+            except ValueError:
+                continue
+    unique: list[ToolCall] = []
+    for call in calls:
+        if call not in unique:
+            unique.append(call)
+    return unique
