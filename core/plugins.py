@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -19,9 +20,13 @@ from .tools import Tool
 
 log = logging.getLogger("calvados")
 
+# This module is also the parent of the built-in skills (``calvados.plugins.<name>``).
+__path__ = [str(Path(__file__).with_suffix("")), str(Path(__file__).parents[1] / "plugins")]
+
 DEFAULT_PLUGINS = (
     "calvados.backends.llama_cpp",
     "calvados.backends.gemini",
+    "calvados.plugins.travel",
 )
 
 

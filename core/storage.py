@@ -83,7 +83,8 @@ class Database:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may already have rolled back (disk full)
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
