@@ -79,7 +79,12 @@ def ask(message: str, session_id: str | None, now: str | None, yes: bool, as_jso
 @click.option("--session", "session_id", help="Resume this session.")
 @click.option("--plain", is_flag=True, help="A line-based REPL instead of the full-screen UI.")
 def chat(session_id: str | None, plain: bool) -> None:
-    """Chat interactively (Ctrl-D or /quit to leave)."""
+    """Chat in the full-screen UI (Ctrl-Q leaves), or a line REPL with --plain (/quit)."""
+    if not plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ..tui import run_tui
+
+        run_tui(session_id)
+        return
     from ..agent import Agent
 
     agent = Agent(session_id, confirm=confirm_on_tty(), consent=consent_on_tty())

@@ -1,0 +1,164 @@
+"""Worker-side code: drives the Agent in a thread and posts what happens to the screen.
+
+Nothing here touches widgets. Events travel as messages (``post`` is thread-safe); the
+agent generator is checked for cancellation between events and closed when cancelled.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.message import Message
+from textual.worker import Worker
+
+from ..agent import Agent
+from ..errors import CalvadosError, one_line
+from ..events import Event, Final, Token, ToolCallEvent
+from ..storage import list_sessions
+
+Post = Callable[[Message], Any]
+AgentFactory = Callable[[str | None], Agent]
+SCAN_TOOL = "scan_document"
+NO_SCAN = (
+    "Documents are not available: the scan_document skill is not installed "
+    "(see: calvados skills list)."
+)
+
+
+class TurnEvent(Message):
+    """An agent event for the reply view of ``turn``."""
+
+    def __init__(self, turn: int, event: Event) -> None:
+        super().__init__()
+        self.turn = turn
+        self.event = event
+
+
+class TurnDone(Message):
+    """The worker of ``turn`` has finished: ``outcome`` is done, cancelled or failed."""
+
+    def __init__(
+        self, turn: int, outcome: str, error: str = "", sessions: list[dict[str, Any]] | None = None
+    ) -> None:
+        super().__init__()
+        self.turn = turn
+        self.outcome = outcome
+        self.error = error
+        self.sessions = sessions or []
+
+
+class AgentReady(Message):
+    """A session is open: its agent, its stored messages, and the session list."""
+
+    def __init__(
+        self, agent: Agent, messages: list[dict[str, Any]], sessions: list[dict[str, Any]],
+        notice: str = "",
+    ) -> None:
+        super().__init__()
+        self.agent = agent
+        self.messages = messages
+        self.sessions = sessions
+        self.notice = notice
+
+
+class AgentFailed(Message):
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+def open_agent(factory: AgentFactory, session_id: str | None, history: int = 60) -> AgentReady:
+    """Build the agent for ``session_id`` (a new session when None or not found)."""
+    notice = ""
+    try:
+        agent = factory(session_id)
+    except CalvadosError as exc:
+        if session_id is None:
+            raise
+        notice = f"{one_line(exc)}; started a new session"
+        agent = factory(None)
+    messages = agent.session.messages(limit=history)
+    return AgentReady(agent, messages, list_sessions(agent.db), notice)
+
+
+def sessions_of(agent: Agent) -> list[dict[str, Any]]:
+    try:
+        return list_sessions(agent.db)
+    except Exception:  # the list is a convenience; a read error must not end the turn
+        return []
+
+
+def drive_turn(agent: Agent, message: str, turn: int, post: Post, worker: Worker[Any]) -> None:
+    """Run one message through ``agent.chat``, posting every event, until done or cancelled."""
+    events = agent.chat(message)
+    partial: list[str] = []
+    outcome, error = "done", ""
+    try:
+        for event in events:
+            if worker.is_cancelled and not isinstance(event, Final):
+                outcome = "cancelled"
+                break
+            if isinstance(event, Token):
+                partial.append(event.text)
+            post(TurnEvent(turn, event))
+    except CalvadosError as exc:
+        outcome, error = "failed", one_line(exc)
+    except Exception as exc:  # a failing model or skill must not take the UI down
+        outcome, error = "failed", f"{type(exc).__name__}: {one_line(exc)}"
+    finally:
+        if isinstance(events, Generator):
+            events.close()
+    if outcome != "done":
+        agent.session.add_message(
+            "assistant", "".join(partial), cancelled=outcome == "cancelled", error=error or None
+        )
+    post(TurnDone(turn, outcome, error, sessions_of(agent)))
+
+
+@dataclass
+class ScanRequest:
+    path: str
+    language: str | None = None
+
+    @classmethod
+    def parse(cls, argument: str) -> ScanRequest:
+        """``PATH [LANGUAGE]``; quote a path with spaces."""
+        try:
+            parts = shlex.split(argument)
+        except ValueError as exc:
+            raise CalvadosError(f"/scan: {exc}") from None
+        if not parts or len(parts) > 2:
+            raise CalvadosError("usage: /scan PATH [LANGUAGE]")
+        path = str(Path(parts[0]).expanduser())
+        return cls(path, parts[1] if len(parts) == 2 else None)
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        args: dict[str, Any] = {"path": self.path}
+        if self.language:
+            args["language"] = self.language
+        return args
+
+
+def drive_scan(agent: Agent, request: ScanRequest, turn: int, post: Post) -> None:
+    """Attach a document: run ``scan_document`` through the agent and keep it in the session."""
+    if SCAN_TOOL not in agent.registry.tools:
+        post(TurnDone(turn, "failed", NO_SCAN))
+        return
+    where = f"on-device: {SCAN_TOOL}"
+    agent.session.add_message("user", f"/scan {shlex.join([request.path])}")
+    post(TurnEvent(turn, ToolCallEvent(SCAN_TOOL, request.arguments)))
+    try:
+        result = agent.run_tool(SCAN_TOOL, request.arguments)
+    except Exception as exc:  # run_tool records tool errors; anything else is reported here
+        agent.session.add_message("assistant", "", error=one_line(exc))
+        post(TurnDone(turn, "failed", one_line(exc)))
+        return
+    post(TurnEvent(turn, result))
+    agent.session.add_message("assistant", result.text, tools=[SCAN_TOOL], where=where)
+    post(TurnEvent(turn, Final(result.text, agent.session.id, where, [SCAN_TOOL])))
+    post(TurnDone(turn, "done", "", sessions_of(agent)))

@@ -1,0 +1,242 @@
+"""The conversation: user messages, streamed replies with their tool cards and provenance."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Click
+from textual.message import Message
+from textual.widgets import Markdown, Static
+from textual.widgets.markdown import MarkdownStream
+
+from ...events import (
+    ConfirmationNeeded,
+    Event,
+    Final,
+    Notice,
+    Token,
+    ToolCallEvent,
+    ToolResultEvent,
+)
+from .breathing import BreathingView
+from .tool_card import ToolCard
+
+BREATHING = "breathing_exercise"
+_LEDGER = re.compile(r"ledger #(\d+)")
+
+
+def ledger_id(where: str) -> int | None:
+    """The ledger entry a cloud reply refers to (``cloud: MODEL (ledger #N)``)."""
+    found = _LEDGER.search(where)
+    return int(found.group(1)) if found else None
+
+
+def render_where(where: str, tools: list[str], crisis: bool = False) -> str:
+    """The line under a reply: where it ran (device or cloud, with its ledger entry), tools."""
+    cloud = not where.startswith("on-device") and (
+        "cloud" in where.lower() or "gemini" in where.lower()
+    )
+    text = f"{'☁' if cloud else '⌂'} {where or 'on-device'}"
+    entry = ledger_id(where)
+    if entry is not None:
+        text += f" · /ledger {entry}"
+    if crisis:
+        text += " · kept on this device"
+    if tools:
+        text += " · tools: " + ", ".join(dict.fromkeys(tools))
+    return text
+
+
+class LedgerRequested(Message):
+    """Show ledger entry ``entry`` (None: the session's latest)."""
+
+    def __init__(self, entry: int | None) -> None:
+        super().__init__()
+        self.entry = entry
+
+
+class WhereLine(Static):
+    """Where a reply ran; for a cloud reply, a click opens its ledger entry."""
+
+    def __init__(self) -> None:
+        super().__init__("", markup=False, classes="where")
+        self.ledger: int | None = None
+
+    def on_click(self, event: Click) -> None:
+        if self.ledger is not None:
+            event.stop()
+            self.post_message(LedgerRequested(self.ledger))
+
+
+class UserMessage(Static):
+    def __init__(self, text: str) -> None:
+        super().__init__(text, markup=False, classes="user-message")
+
+
+class NoticeLine(Static):
+    def __init__(self, text: str, *, error: bool = False) -> None:
+        super().__init__(f"‣ {text}", markup=False, classes="notice")
+        self.set_class(error, "-error")
+
+
+class ReplyView(Vertical):
+    """One reply. Live: fed events with :meth:`apply`. From history: built complete."""
+
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        where: str | None = None,
+        tools: list[str] | None = None,
+        cancelled: bool = False,
+        crisis: bool = False,
+        error: str = "",
+    ) -> None:
+        super().__init__(classes="reply")
+        self.text = text
+        self._history = (where, list(tools or []), cancelled, crisis)
+        self._error = error
+        self._stream: MarkdownStream | None = None
+        self._card: ToolCard | None = None
+        self._breathing: BreathingView | None = None
+        self.results: list[ToolResultEvent] = []
+        self.state = "live" if where is None and not (cancelled or error) else "done"
+
+    def compose(self) -> ComposeResult:
+        markdown = Markdown(self.text, classes="reply-text")
+        markdown.display = bool(self.text)
+        yield markdown
+        yield Vertical(classes="cards")
+        line = WhereLine()
+        line.display = False
+        yield line
+
+    def on_mount(self) -> None:
+        where, tools, cancelled, crisis = self._history
+        if cancelled:
+            self._set_where("✗ cancelled · partial reply kept", "-cancelled")
+        elif self._error:
+            self._set_where(f"✗ error: {self._error}", "-error")
+        elif where is not None:
+            self._set_where(render_where(where, tools, crisis), where=where)
+
+    @property
+    def markdown(self) -> Markdown:
+        return self.query_one(".reply-text", Markdown)
+
+    @property
+    def cards(self) -> list[ToolCard]:
+        return list(self.query(ToolCard))
+
+    @property
+    def where_text(self) -> str:
+        return str(self.query_one(".where", Static).content)
+
+    def _set_where(self, text: str, cls: str = "", where: str = "") -> None:
+        line = self.query_one(WhereLine)
+        line.ledger = ledger_id(where)
+        line.set_class(line.ledger is not None, "-link")
+        line.update(text)
+        line.display = True
+        for name in ("-cancelled", "-error"):
+            line.set_class(name == cls, name)
+
+    # ------------------------------------------------------------------ live events
+
+    async def apply(self, event: Event) -> None:
+        """Show one agent event."""
+        if isinstance(event, Token):
+            if event.source == BREATHING and self._breathing is not None:
+                self._breathing.feed(event.text)
+            else:
+                await self._write(event.text)
+        elif isinstance(event, Notice):
+            await self.mount(NoticeLine(event.text), before=self.markdown)
+        elif isinstance(event, ToolCallEvent):
+            await self._start_tool(event)
+        elif isinstance(event, ConfirmationNeeded) and self._card is not None:
+            self._card.confirmed(event.approved)
+        elif isinstance(event, ToolResultEvent):
+            self._end_tool(event)
+        elif isinstance(event, Final):
+            await self.finish(event)
+
+    async def _write(self, text: str) -> None:
+        markdown = self.markdown
+        markdown.display = True
+        if self._stream is None:
+            self._stream = Markdown.get_stream(markdown)
+        self.text += text
+        await self._stream.write(text)
+
+    async def _start_tool(self, event: ToolCallEvent) -> None:
+        self._card = ToolCard(event.tool, event.arguments)
+        await self.query_one(".cards", Vertical).mount(self._card)
+        if event.tool == BREATHING:
+            self._breathing = BreathingView()
+            await self.mount(self._breathing, before=self.query_one(".cards"))
+
+    def _end_tool(self, event: ToolResultEvent) -> None:
+        self.results.append(event)
+        if self._card is not None:
+            self._card.finish(event.text, event.result, event.error)
+        if event.tool == BREATHING and self._breathing is not None:
+            self._breathing.finish("stopped: " + event.error if event.error else "")
+
+    async def _stop_stream(self) -> None:
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+
+    def _display_text(self, final: Final) -> str:
+        """The final text, minus what the breathing view already showed."""
+        texts = [r.text for r in self.results if r.text]
+        if self._breathing is None or final.text != "\n\n".join(texts):
+            return final.text
+        return "\n\n".join(r.text for r in self.results if r.text and r.tool != BREATHING)
+
+    async def finish(self, final: Final) -> None:
+        await self._stop_stream()
+        text = self._display_text(final)
+        if text != self.text:
+            self.text = text
+            await self.markdown.update(text)
+        self.markdown.display = bool(text)
+        self.state = "done"
+        self._set_where(render_where(final.where, final.tools, final.crisis), where=final.where)
+
+    # ------------------------------------------------------------------ endings
+
+    def cancelling(self) -> None:
+        self.state = "cancelling"
+        self._set_where("stopping…", "-cancelled")
+
+    async def cancelled(self) -> None:
+        await self._stop_stream()
+        self.state = "cancelled"
+        if self._breathing is not None and not self._breathing.finished:
+            self._breathing.finish("stopped")
+        self._set_where("✗ cancelled · partial reply kept", "-cancelled")
+
+    async def failed(self, message: str) -> None:
+        await self._stop_stream()
+        self.state = "failed"
+        self._set_where(f"✗ error: {message}", "-error")
+
+
+def history_view(message: dict[str, Any]) -> Static | ReplyView:
+    """A stored message as a widget (resuming a session)."""
+    if message["role"] == "user":
+        return UserMessage(message["content"])
+    meta = message.get("meta", {})
+    return ReplyView(
+        message["content"],
+        where=str(meta.get("where", "")),
+        tools=list(meta.get("tools", [])),
+        cancelled=bool(meta.get("cancelled")),
+        crisis=bool(meta.get("crisis")),
+        error=str(meta.get("error") or ""),
+    )

@@ -1,0 +1,580 @@
+"""The chat UI, driven with Textual's Pilot against agents on scripted backends.
+
+The agent loop, the session store (SQLite) and the UI are real; only the models are
+scripted so every run is deterministic and fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import calvados
+import pytest
+from calvados import Agent, Database, Session, ToolContext
+from calvados.backends.base import Backend
+from calvados.planner import Planner
+from calvados.plugins import Registry
+from calvados.policy import DEFAULTS, Policy
+from calvados.tools import Tool
+from calvados.tui import CalvadosApp
+from calvados.tui.screens import (
+    ConfirmScreen,
+    ConsentScreen,
+    HelpScreen,
+    LedgerScreen,
+    SettingsScreen,
+)
+from calvados.tui.widgets import BreathingView, ReplyView, SessionSidebar, UserMessage
+from calvados.tui.widgets.messages import WhereLine
+from conftest import NOW, ScriptedBackend
+from gemini_server import FakeGemini, Reply
+from textual.pilot import Pilot
+from textual.widgets import Input, ListView
+
+SIZE = (80, 24)
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "tui.md"
+
+# ---------------------------------------------------------------------------- test skills
+
+
+@calvados.tool(data_class="travel", needs_confirmation=True)
+def book_offer(offer_id: str, ctx: ToolContext) -> dict[str, Any]:
+    """Book a travel offer.
+
+    Args:
+        offer_id: The offer to book.
+    """
+    booked = [*ctx.session.get_state("booked", []), offer_id]
+    ctx.session.set_state("booked", booked)
+    return {"text": f"Booked {offer_id}.", "booking_id": f"BK-{len(booked)}"}
+
+
+@calvados.tool(data_class="travel")
+def search_hotels(city: str, nights: int = 1) -> dict[str, Any]:
+    """Find hotels in a city.
+
+    Args:
+        city: Where to stay.
+        nights: How many nights.
+    """
+    return {"text": f"2 hotels in {city} for {nights} nights: Rossio Inn, Alfama House.",
+            "offers": ["HT-1", "HT-2"]}
+
+
+def breathing_tool(gate: threading.Semaphore | None = None) -> Tool:
+    """A paced exercise; with a ``gate`` each step after the first waits for a release."""
+
+    @calvados.tool(name="breathing_exercise", data_class="emotional")
+    def breathing(minutes: int = 1) -> Iterator[str]:
+        """A paced breathing exercise.
+
+        Args:
+            minutes: How long.
+        """
+        steps = ["Breathe in for 4 seconds\n", "Hold for 4 seconds\n",
+                 "Breathe out for 6 seconds\n"]
+        for i, step in enumerate(steps * minutes):
+            if gate is not None and i:
+                assert gate.acquire(timeout=10)
+            yield step
+
+    return breathing
+
+
+class GatedBackend(Backend):
+    """Streams ``free`` pieces at once, then one more piece per :meth:`step`."""
+
+    name = "gated"
+
+    def __init__(self, pieces: list[str], free: int = 2) -> None:
+        self.pieces = pieces
+        self.free = free
+        self.model_name = "gated-chat"
+        self.gate = threading.Semaphore(0)
+        self.closed = threading.Event()
+
+    def step(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.gate.release()
+
+    def complete(self, prompt: str, **kwargs: Any) -> Iterator[str]:
+        self.closed.clear()
+        try:
+            for i, piece in enumerate(self.pieces):
+                if i >= self.free:
+                    assert self.gate.acquire(timeout=10), "the test never let the model go on"
+                yield piece
+        finally:
+            self.closed.set()
+
+
+# ---------------------------------------------------------------------------- harness
+
+
+class Rig:
+    """Builds agents on scripted backends that share one planner and one chat model."""
+
+    def __init__(
+        self, plans: list[str], replies: list[str], tools: list[Tool],
+        chat: Backend | None = None,
+    ) -> None:
+        self.planner = ScriptedBackend(plans, model_name="scripted-planner")
+        self.chat = chat or ScriptedBackend(replies, model_name="scripted-chat")
+        self.tools = tools
+        self.registry = Registry(tools={t.name: t for t in tools})
+        self.agents: list[Agent] = []
+
+    def factory(self, session_id: str | None) -> Agent:
+        agent = Agent(
+            session_id, registry=self.registry, now=NOW,
+            planner=Planner(self.planner, self.tools, set()), chat_backend=self.chat,
+        )
+        self.agents.append(agent)
+        return agent
+
+    def app(self, **kwargs: Any) -> CalvadosApp:
+        return CalvadosApp(self.factory, **kwargs)
+
+
+async def until(pilot: Pilot[Any], check: Callable[[], Any], timeout: float = 10) -> None:
+    """Let the app run until ``check()`` holds."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not check():
+        if loop.time() > end:
+            raise AssertionError(f"timed out waiting for {check}")
+        await pilot.pause(0.02)
+
+
+async def ready(pilot: Pilot[Any]) -> CalvadosApp:
+    app = pilot.app
+    assert isinstance(app, CalvadosApp)
+    await until(pilot, lambda: app.chat.state == "idle")
+    return app
+
+
+async def say(pilot: Pilot[Any], text: str, typed: bool = False) -> ReplyView:
+    """Send ``text`` from the prompt (``typed``: key by key); returns the new reply view."""
+    app = await ready(pilot)
+    before = len(app.chat.views)
+    prompt = app.chat.query_one("#prompt", Input)
+    prompt.focus()
+    if typed:
+        await pilot.press(*text)
+    else:
+        prompt.value = text
+    await pilot.press("enter")
+    await until(pilot, lambda: len(app.chat.views) > before)
+    return app.chat.views[app.chat.turn]
+
+
+async def finished(pilot: Pilot[Any], view: ReplyView) -> ReplyView:
+    app = pilot.app
+    assert isinstance(app, CalvadosApp)
+    await until(pilot, lambda: view.state != "live" and app.chat.state == "idle")
+    await pilot.pause()
+    return view
+
+
+async def modal(pilot: Pilot[Any], kind: type) -> Any:
+    await until(pilot, lambda: isinstance(pilot.app.screen, kind))
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def stored(agent: Agent) -> list[tuple[str, str]]:
+    """The session's messages as (role, content), read back from SQLite."""
+    session = Session.load(Database(), agent.session.id)
+    return [(m["role"], m["content"]) for m in session.messages()]
+
+
+# ---------------------------------------------------------------------------- tests
+
+
+@pytest.mark.asyncio
+async def test_message_streams_reply_with_provenance() -> None:
+    chat = GatedBackend(["Hello! ", "I am **Calvados**", ", running", " on this device."], free=1)
+    rig = Rig(["none"], [], [], chat=chat)
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await say(pilot, "hello", typed=True)
+        await until(pilot, lambda: view.markdown.source == "Hello! ")
+        assert pilot.app.chat.busy.label == "writing…"
+        chat.step()
+        await until(pilot, lambda: view.markdown.source == "Hello! I am **Calvados**")
+        assert view.state == "live"
+        chat.step(2)
+        await finished(pilot, view)
+        assert view.text == "Hello! I am **Calvados**, running on this device."
+        assert view.markdown.source == view.text
+        assert view.where_text == "⌂ on-device: gated-chat"
+        assert [str(u.content) for u in pilot.app.query(UserMessage)] == ["hello"]
+        assert pilot.app.screen.sub_title == "hello"
+        assert not pilot.app.chat.busy.display
+    assert stored(rig.agents[0]) == [("user", "hello"), ("assistant", view.text)]
+
+
+@pytest.mark.asyncio
+async def test_tool_reply_shows_cards_with_arguments_and_results() -> None:
+    rig = Rig(['search_hotels(city="Lisbon", nights=3)'], [], [search_hotels])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await finished(pilot, await say(pilot, "hotels in Lisbon for 3 nights"))
+        (card,) = view.cards
+        assert card.title == "✓ search_hotels · done"
+        assert card.collapsed
+        texts = [str(s.content) for s in card.query(".tool-args, .tool-result")]
+        assert texts == ['city = "Lisbon"\nnights = 3',
+                         "2 hotels in Lisbon for 3 nights: Rossio Inn, Alfama House."]
+        assert view.text.startswith("2 hotels in Lisbon")
+        assert view.where_text == "⌂ on-device: scripted-planner · tools: search_hotels"
+        await pilot.click(card.query_one("CollapsibleTitle"))
+        assert not card.collapsed
+
+
+@pytest.mark.asyncio
+async def test_booking_confirmed_then_refused() -> None:
+    plans = ['book_offer(offer_id="OF-1")', 'book_offer(offer_id="OF-2")']
+    rig = Rig(plans, [], [book_offer])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        first = await say(pilot, "book OF-1")
+        dialog = await modal(pilot, ConfirmScreen)
+        assert dialog.request.arguments == {"offer_id": "OF-1"}
+        assert pilot.app.chat.busy.label == "waiting for your answer…"
+        await pilot.press("y")
+        await finished(pilot, first)
+        assert first.cards[0].title == "✓ book_offer · done"
+        assert first.text == "Booked OF-1."
+
+        second = await say(pilot, "book OF-2")
+        await modal(pilot, ConfirmScreen)
+        await pilot.click("#no")
+        await finished(pilot, second)
+        assert second.cards[0].title == "⊘ book_offer · not confirmed"
+        assert second.text == "Cancelled: book_offer was not confirmed."
+    agent = rig.agents[0]
+    assert agent.session.get_state("booked") == ["OF-1"]
+    statuses = [(c["tool"], c["status"]) for c in agent.session.tool_calls()]
+    assert statuses == [("book_offer", "ok"), ("book_offer", "refused")]
+
+
+@pytest.mark.asyncio
+async def test_cloud_consent_refused_sends_nothing_and_granted_sends_exactly_that(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real hybrid gate and Gemini client, against a local Gemini-speaking server."""
+    with FakeGemini([Reply("Canberra is the capital of Australia.")]) as server:
+        monkeypatch.setenv("CALVADOS_GEMINI_BASE_URL", server.url)
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+        rig = Rig([], ["I think it is Sydney."], [])
+        async with rig.app().run_test(size=SIZE) as pilot:
+            refused = await say(pilot, "ask gemini: what is the capital of Australia?")
+            dialog = await modal(pilot, ConsentScreen)
+            assert dialog.request.data_classes == ["chat"]
+            payload = str(dialog.query_one("#consent-payload").content)
+            assert payload == dialog.request.text
+            assert payload.endswith("[user]\nask gemini: what is the capital of Australia?")
+            await pilot.press("escape")
+            await finished(pilot, refused)
+            assert server.requests == []  # refused: nothing left the device
+            assert refused.text == "I think it is Sydney."
+            assert refused.where_text == "⌂ on-device: scripted-chat"
+            notes = [str(n.content) for n in refused.query(".notice")]
+            assert notes and notes[0].startswith("‣ cloud: not sent")
+
+            granted = await say(pilot, "ask gemini: really, what is the capital of Australia?")
+            dialog = await modal(pilot, ConsentScreen)
+            sent = dialog.request.text
+            await pilot.click("#send")
+            await finished(pilot, granted)
+            assert len(server.requests) == 1
+            assert "really, what is the capital of Australia?" in server.requests[0].texts[-1]
+            assert granted.text == "Canberra is the capital of Australia."
+            assert granted.where_text == "☁ cloud: gemini-2.5-flash (ledger #1) · /ledger 1"
+            await pilot.click(granted.query_one(WhereLine))
+            ledger = await modal(pilot, LedgerScreen)
+            assert ledger.entry["sent"] == sent  # the ledger has exactly what consent showed
+            assert str(ledger.query_one("#ledger-sent").content) == sent
+
+
+@pytest.mark.asyncio
+async def test_resume_an_earlier_session_from_the_sidebar() -> None:
+    earlier = Session.create(Database())
+    earlier.add_message("user", "plan a trip to Porto")
+    earlier.add_message("assistant", "Porto in spring is lovely.", where="on-device: m")
+    rig = Rig(["none", "none"], ["Hi!", "Shall we book it?"], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        await finished(pilot, await say(pilot, "hi"))
+        app = pilot.app
+        assert isinstance(app, CalvadosApp)
+        sidebar = app.chat.query_one(SessionSidebar)
+        assert not sidebar.display  # 80 columns: hidden until asked for
+        await pilot.press("f2")
+        assert sidebar.display
+        ids = sidebar.session_ids
+        assert ids[0] is None and set(ids[1:]) == {rig.agents[0].session.id, earlier.id}
+        listing = sidebar.query_one(ListView)
+        listing.focus()
+        listing.index = ids.index(earlier.id)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.agent is not None and app.agent.session.id == earlier.id)
+        await ready(pilot)
+        assert [str(u.content) for u in app.query(UserMessage)] == ["plan a trip to Porto"]
+        (old,) = app.query(ReplyView)
+        assert old.text == "Porto in spring is lovely."
+        assert old.where_text == "⌂ on-device: m"
+        assert app.screen.sub_title == "plan a trip to Porto"
+        await finished(pilot, await say(pilot, "and then?"))
+    assert stored(rig.agents[-1])[-2:] == [("user", "and then?"),
+                                           ("assistant", "Shall we book it?")]
+    assert len(stored(rig.agents[-1])) == 4
+
+
+@pytest.mark.asyncio
+async def test_resume_by_id_and_start_new_session() -> None:
+    earlier = Session.create(Database())
+    earlier.add_message("user", "tell me a story")
+    rig = Rig([], [], [])
+    async with rig.app(session_id=earlier.id[:6]).run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        assert app.agent is not None and app.agent.session.id == earlier.id
+        await pilot.press("ctrl+n")
+        await until(pilot, lambda: app.agent is not None and app.agent.session.id != earlier.id)
+        await ready(pilot)
+        assert not app.query(UserMessage)
+
+
+@pytest.mark.asyncio
+async def test_unknown_session_id_opens_a_new_session_with_a_note() -> None:
+    rig = Rig([], [], [])
+    async with rig.app(session_id="nope").run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        notes = [str(n.content) for n in app.query(".notice")]
+        assert notes == ["‣ no session 'nope' (see: calvados sessions list); "
+                         "started a new session"]
+
+
+@pytest.mark.asyncio
+async def test_escape_cancels_a_running_generation() -> None:
+    chat = GatedBackend(["Once upon ", "a time", " there was", " a fox."])
+    rig = Rig(["none", "none"], [], [], chat=chat)
+    async with rig.app().run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, CalvadosApp)
+        view = await say(pilot, "tell me a story")
+        await until(pilot, lambda: view.text == "Once upon a time")
+        assert app.chat.busy.display and app.chat.state == "running"
+        await pilot.press("escape")
+        assert app.chat.state == "stopping"
+        assert view.where_text == "stopping…"
+        chat.step()  # the model produces its next piece: the worker stops there
+        await until(pilot, lambda: view.state == "cancelled")
+        await ready(pilot)
+        assert chat.closed.is_set()  # the generation was closed, not left running
+        assert view.text == "Once upon a time"
+        assert view.where_text == "✗ cancelled · partial reply kept"
+        assert not app.chat.busy.display
+        # nothing else lost: the session has both turns, and chatting goes on
+        chat.pieces, chat.free = ["Hello", " again", "."], 3
+        after = await finished(pilot, await say(pilot, "hello"))
+        assert after.text == "Hello again."
+    messages = Session.load(Database(), rig.agents[0].session.id).messages()
+    assert [(m["role"], m["content"], m["meta"].get("cancelled")) for m in messages] == [
+        ("user", "tell me a story", None),
+        ("assistant", "Once upon a time", True),
+        ("user", "hello", None),
+        ("assistant", "Hello again.", None),
+    ]
+
+
+@pytest.mark.asyncio
+async def test_breathing_exercise_is_shown_live() -> None:
+    gate = threading.Semaphore(0)
+    rig = Rig(["breathing_exercise(minutes=2)"], [], [breathing_tool(gate)])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await say(pilot, "help me breathe")
+        await until(pilot, lambda: view.query(BreathingView))
+        live = view.query_one(BreathingView)
+        step = live.query_one("#breathing-step")
+        await until(pilot, lambda: str(step.content) == "Breathe in for 4 seconds")
+        bar_view = live.query_one("#breathing-bar")
+        await until(pilot, lambda: str(bar_view.content).startswith("██"))  # filling up
+        gate.release()
+        await until(pilot, lambda: str(step.content) == "Hold for 4 seconds")
+        assert str(live.query_one("#breathing-count").content) == "step 2"
+        gate.release(4)
+        await finished(pilot, view)
+        assert [s.phase for s in live.steps] == ["in", "hold", "out"] * 2
+        assert [s.seconds for s in live.steps[:3]] == [4.0, 4.0, 6.0]
+        assert live.steps[-1].text == "Breathe out for 6 seconds"
+        assert str(step.content) == "Finished. Well done."
+        assert str(live.query_one("#breathing-count").content) == "done · 6 steps"
+        assert view.text == ""  # the steps are in the live view, not repeated as text
+        assert view.where_text.endswith("tools: breathing_exercise")
+
+
+def test_breathing_steps_are_paced() -> None:
+    from calvados.tui.widgets.breathing import Step, bar
+
+    inhale, hold, exhale = (Step.parse(t) for t in (
+        "Inhale slowly… 4 s", "Hold your breath (7 seconds)", "Exhale in 8 seconds"))
+    assert (inhale.phase, hold.phase, exhale.phase) == ("in", "hold", "out")
+    assert (inhale.seconds, hold.seconds, exhale.seconds) == (4.0, 7.0, 8.0)
+    assert inhale.fill(0.5) == 0.5 and hold.fill(0.2) == 1.0 and exhale.fill(0.25) == 0.75
+    assert bar(0.5, 10) == "█████░░░░░"
+
+
+@pytest.mark.asyncio
+async def test_scan_without_the_document_skill_says_so() -> None:
+    rig = Rig([], [], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await say(pilot, "/scan ~/letter.pdf")
+        await until(pilot, lambda: view.state == "failed")
+        assert "the scan_document skill is not installed" in view.where_text
+        assert stored(rig.agents[0]) == []
+
+
+@pytest.mark.asyncio
+async def test_scan_runs_the_registered_document_tool(tmp_path: Path) -> None:
+    @calvados.tool(name="scan_document", data_class="document")
+    def scan_document(path: str, language: str = "eng") -> dict[str, Any]:
+        """Read a document.
+
+        Args:
+            path: The file.
+            language: Its language.
+        """
+        text = Path(path).read_text("utf-8")
+        return {"text": f"Scanned {Path(path).name} ({language}): {len(text.split())} words."}
+
+    doc = tmp_path / "my notes.txt"
+    doc.write_text("one two three", "utf-8")
+    rig = Rig([], [], [scan_document])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await finished(pilot, await say(pilot, f'/scan "{doc}" fra'))
+        assert view.cards[0].arguments == {"path": str(doc), "language": "fra"}
+        assert view.text == "Scanned my notes.txt (fra): 3 words."
+        missing = await finished(pilot, await say(pilot, "/scan nowhere.txt"))
+        assert missing.cards[0].title == "✗ scan_document · failed"
+        assert "nowhere.txt" in str(missing.cards[0].query_one(".tool-result").content)
+    assert stored(rig.agents[0])[:2] == [("user", f"/scan '{doc}'"), ("assistant", view.text)]
+
+
+@pytest.mark.asyncio
+async def test_file_picker_attaches_a_document(tmp_path: Path, monkeypatch: Any) -> None:
+    from calvados.tui.screens import FilePickerScreen
+
+    seen: list[str] = []
+
+    @calvados.tool(name="scan_document", data_class="document")
+    def scan_document(path: str) -> dict[str, Any]:
+        """Read a document.
+
+        Args:
+            path: The file.
+        """
+        seen.append(path)
+        return {"text": "Scanned."}
+
+    folder = tmp_path / "papers"
+    (folder / "old").mkdir(parents=True)
+    (folder / "scan.png").write_bytes(b"\x89PNG")
+    (folder / "notes.xyz").write_text("not a document")
+    (folder / ".hidden.pdf").write_text("")
+    monkeypatch.chdir(folder)
+    rig = Rig([], [], [scan_document])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+o")
+        picker = await modal(pilot, FilePickerScreen)
+        tree = picker.query_one("#picker-tree")
+        await until(pilot, lambda: tree.root.children)
+        assert [str(n.label) for n in tree.root.children] == ["old", "scan.png"]
+        picker.query_one("#picker-path", Input).focus()
+        await pilot.press(*"scan.png", "enter")
+        app = await ready(pilot)
+        await until(pilot, lambda: app.chat.views and app.chat.views[1].state == "done")
+    assert seen == [str(folder / "scan.png")]
+
+
+@pytest.mark.asyncio
+async def test_settings_write_policy_and_default_model(home: Path) -> None:
+    import tomllib
+
+    from textual.widgets import Select
+
+    rig = Rig([], [], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f3")
+        screen = await modal(pilot, SettingsScreen)
+        assert screen.chosen_policy()["emotional"] == "deny"
+        assert screen.chosen_policy()["document"] == "ask"
+        assert screen.query_one("#policy-emotional", Select).disabled  # always deny
+        screen.query_one("#policy-travel", Select).value = "allow"
+        screen.query_one("#default-model", Select).value = "gemma3-270m"
+        await pilot.click("#save")
+        await until(pilot, lambda: not isinstance(pilot.app.screen, SettingsScreen))
+        await ready(pilot)
+    config = tomllib.loads((home / "config.toml").read_text("utf-8"))
+    assert config["default_model"] == "gemma3-270m"
+    assert config["policy"] == {"travel": "allow"}
+    assert Policy.load().rules == {**DEFAULTS, "travel": "allow"}
+    assert len(rig.agents) == 2  # the session was reopened with the new settings
+    assert rig.agents[0].session.id == rig.agents[1].session.id
+
+
+@pytest.mark.asyncio
+async def test_help_lists_every_binding_and_the_doc_does_too() -> None:
+    rig = Rig([], [], [])
+    doc = DOCS.read_text("utf-8")
+    async with rig.app().run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        await pilot.press("f1")
+        await modal(pilot, HelpScreen)
+        keys = [key for key, _ in app.key_help()]
+        assert {"escape", "ctrl+n", "f2", "ctrl+o", "f1", "f3", "ctrl+t", "ctrl+q"} <= set(keys)
+        for key in keys:
+            assert f"`{key}`" in doc, f"docs/tui.md does not document {key}"
+        from calvados.tui.commands import COMMANDS
+
+        for usage, _ in COMMANDS.values():
+            assert f"`{usage}`" in doc, f"docs/tui.md does not document {usage}"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+@pytest.mark.asyncio
+async def test_theme_toggle_and_unknown_command() -> None:
+    rig = Rig([], [], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        app.chat.query_one("#prompt", Input).focus()
+        await pilot.press(*"/theme", "enter")
+        await pilot.press(*"/frobnicate", "enter")
+        await pilot.pause()
+        assert app.theme == "textual-dark"
+        assert "unknown command /frobnicate" in str(app.query(".notice").last().content)
+
+
+@pytest.mark.asyncio
+async def test_a_failing_model_is_one_line_and_loses_nothing() -> None:
+    class Broken(Backend):
+        model_name = "broken"
+
+        def complete(self, prompt: str, **kwargs: Any) -> Iterator[str]:
+            yield "Half a "
+            raise calvados.ModelError("model crashed: out of memory")
+
+    rig = Rig(["none", "none"], [], [], chat=Broken())
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await say(pilot, "hello")
+        await until(pilot, lambda: view.state == "failed")
+        assert view.where_text == "✗ error: model crashed: out of memory"
+        await ready(pilot)
+    assert stored(rig.agents[0]) == [("user", "hello"), ("assistant", "Half a ")]
