@@ -438,7 +438,7 @@ def test_bad_booking_requests_are_clear_errors(scripted: Any, registry: Registry
     assert agent.run_tool("cancel_booking", {"booking_id": "BK-42"}).error == \
         "no booking BK-42 (you have no bookings)"
     assert count(agent, "travel_bookings") == 0 and provider.booked == []
-    offer = search(agent)[0]["id"]  # a fresh search gives a fresh offer
+    offer = search(agent)[0]["id"]  # searching again renews the offer
     run(agent, "book_offer", offer_id=offer)
     run(agent, "cancel_booking", booking_id="BK-1")
     assert agent.run_tool("cancel_booking", {"booking_id": "BK-1"}).error == \

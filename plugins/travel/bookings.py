@@ -240,8 +240,9 @@ def get_booking(db: Database, booking_id: str) -> Booking:
 def all_bookings(db: Database) -> list[Booking]:
     """Every booking of this user, in trip order."""
     ensure_schema(db)
-    rows = db.execute("SELECT * FROM travel_bookings ORDER BY starts, id").fetchall()
-    return [_row_to_booking(db.conn, row) for row in rows]
+    rows = db.execute("SELECT * FROM travel_bookings ORDER BY id").fetchall()
+    found = [_row_to_booking(db.conn, row) for row in rows]
+    return sorted(found, key=lambda b: b.starts)  # by instant: the offsets differ
 
 
 # --------------------------------------------------------------------------- cancelling

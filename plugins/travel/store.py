@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calvados.storage import Database
@@ -98,7 +98,7 @@ def save_offers(db: Database, offers: list[Offer], now: datetime) -> list[Offer]
     with db.transaction() as conn:
         conn.execute(
             "DELETE FROM travel_offers WHERE booked_as IS NULL AND expires < ?",
-            ((now - KEEP_EXPIRED).isoformat(),),
+            ((now - KEEP_EXPIRED).astimezone(UTC).isoformat(),),
         )
         for offer in offers:
             offer.id = _store_offer(conn, offer, now)
@@ -115,7 +115,7 @@ def _store_offer(conn: sqlite3.Connection, offer: Offer, now: datetime) -> str:
         offer.id = row["id"]
         conn.execute(
             "UPDATE travel_offers SET data = ?, expires = ? WHERE id = ?",
-            (json.dumps(offer.to_dict()), offer.expires.isoformat(), offer.id),
+            (json.dumps(offer.to_dict()), _utc(offer.expires), offer.id),
         )
         return offer.id
     prefix = PREFIX[offer.kind]
@@ -124,7 +124,7 @@ def _store_offer(conn: sqlite3.Connection, offer: Offer, now: datetime) -> str:
         "INSERT INTO travel_offers (id, kind, provider, ref, token, data, created, expires)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (offer.id, offer.kind, offer.provider, offer.ref, uuid.uuid4().hex,
-         json.dumps(offer.to_dict()), now.isoformat(), offer.expires.isoformat()),
+         json.dumps(offer.to_dict()), _utc(now), _utc(offer.expires)),
     )
     return offer.id
 
@@ -137,6 +137,11 @@ def load_offer(conn: sqlite3.Connection, offer_id: str) -> tuple[Offer, str, int
     if row is None:
         raise TravelError(f"no offer {offer_id} (search again: offer ids come from a search)")
     return Offer.from_dict(json.loads(row["data"])), row["token"], row["booked_as"]
+
+
+def _utc(moment: datetime) -> str:
+    """UTC ISO text, so that stored times compare as strings."""
+    return moment.astimezone(UTC).isoformat()
 
 
 def dumps(data: Any) -> str:
