@@ -26,6 +26,7 @@ __path__ = [str(Path(__file__).with_suffix("")), str(Path(__file__).parents[1] /
 DEFAULT_PLUGINS = (
     "calvados.backends.llama_cpp",
     "calvados.backends.gemini",
+    "calvados.plugins.documents",
     "calvados.plugins.travel",
 )
 

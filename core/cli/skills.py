@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 import click
 
-from ..planner import render_tool
+from ..events import Token, ToolResultEvent
+from ..planner import ToolCall, render_tool
 from ..plugins import get_registry
+from ..tools import ToolContext
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json
 
@@ -73,13 +78,51 @@ def run(tool_name: str, assignments: tuple[str, ...], now: str | None, session_i
             raise CalvadosError(f"expected key=value, got {item!r}")
         arguments[key] = value
     agent = Agent(session_id, now=parse_now(now), confirm=confirm_on_tty(yes))
-    result = agent.run_tool(tool_name, arguments)
+    _report_progress(agent)
+    result, streamed = _run_streaming(agent, tool_name, arguments, stream=not as_json)
     if as_json:
         print_json({"tool": tool_name, "arguments": arguments, "session": agent.session.id,
                     "result": result.result, "error": result.error, "text": result.text})
     elif not result.error:
-        click.echo(result.text)
+        click.echo("" if streamed else result.text)
     if result.error:
         if not as_json:
             click.echo(f"error: {result.text}", err=True)
         raise SystemExit(1)
+
+
+def _run_streaming(
+    agent: Any, tool_name: str, arguments: dict[str, Any], stream: bool
+) -> tuple[ToolResultEvent, bool]:
+    """Run one tool, printing the text a streaming tool yields as it comes."""
+    result: ToolResultEvent | None = None
+    streamed = False
+    for event in agent._run_call(ToolCall(tool_name, arguments)):
+        if isinstance(event, Token) and stream:
+            click.echo(event.text, nl=False)
+            streamed = True
+        elif isinstance(event, ToolResultEvent):
+            result = event
+    assert result is not None
+    return result, streamed
+
+
+def _report_progress(agent: Any) -> None:
+    """Tools doing long work (multi-page scans, summaries) report progress on stderr."""
+    make_context = agent.context
+
+    def context() -> ToolContext:
+        ctx: ToolContext = make_context()
+        ctx.extras.setdefault("progress", _print_progress)
+        return ctx
+
+    agent.context = context
+
+
+def _print_progress(done: int, total: int, label: str) -> None:
+    if total < 4:  # a page or three needs no progress display
+        return
+    if sys.stderr.isatty():
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=done == total)
+    elif done == total or done % max(1, total // 10) == 0:
+        click.echo(f"{label}: {done}/{total}", err=True)

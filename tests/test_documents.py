@@ -1,0 +1,479 @@
+"""Documents skill: real Tesseract on rendered pages, real PDFs, SQLite FTS5, the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from calvados import Agent, Database, Session, ToolArgumentError, ToolContext, ToolError
+from calvados.plugins import documents
+from calvados.plugins.documents import ask_document, ocr, scan_document, summarize
+from calvados.plugins.documents.library import ScanCancelled
+from calvados.plugins.documents.store import DocumentStore
+from conftest import NOW
+from fixtures.documents import builders as b
+
+pytestmark = pytest.mark.skipif(
+    not b.FONT.exists(), reason="fonts-dejavu-core is needed to render fixtures"
+)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every fixture file, rendered once for the module."""
+    d = tmp_path_factory.mktemp("docs")
+    invoice, letter = b.render(b.INVOICE), b.render(b.LETTER)
+    return {
+        "clean": b.save_png(invoice, d / "invoice.png"),
+        "rotated": b.save_png(b.rotated(invoice), d / "invoice-sideways.png"),
+        "noisy": b.save_png(b.noisy(invoice), d / "invoice-noisy.png"),
+        "french": b.save_png(b.render(b.FRENCH), d / "lettre.png"),
+        "blank": b.save_png(b.Image.new("L", (1200, 900), 255), d / "blank.png"),
+        "scan_pdf": b.image_pdf([invoice, b.Image.new("L", invoice.size, 255), letter],
+                                d / "scanned.pdf"),
+        "text_pdf": b.text_pdf([b.INVOICE, b.LETTER], d / "typed.pdf"),
+        "locked_pdf": b.text_pdf([b.LETTER], d / "locked.pdf", password="tulip42"),
+        "report": b.text_pdf(b.report_pages(300), d / "report.pdf"),
+    }
+
+
+def context(session: Session | None = None, **extras: Any) -> ToolContext:
+    return ToolContext(now=NOW, session=session, agent=extras.pop("agent", None), extras=extras)
+
+
+@pytest.fixture
+def session() -> Session:
+    return Session.create(Database())
+
+
+def run(tool: Any, ctx: ToolContext, **arguments: Any) -> Any:
+    """Run a tool like the agent does: validate, call, drain a stream into (chunks, result)."""
+    result = tool.run(arguments, ctx)
+    if isinstance(result, dict):
+        return result
+    chunks, final = [], None
+    for item in result:
+        if isinstance(item, str):
+            chunks.append(item)
+        else:
+            final = item
+    return chunks, final
+
+
+# --------------------------------------------------------------------------- OCR quality
+
+@pytest.mark.parametrize(
+    ("name", "limit"), [("clean", 0.02), ("rotated", 0.05), ("noisy", 0.05)]
+)
+def test_ocr_character_error_rate(files: dict[str, Path], session: Session, name: str,
+                                  limit: float) -> None:
+    result = run(scan_document, context(session), path=str(files[name]))
+    page = result["pages"][0]
+    assert page["method"] == "ocr" and page["confidence"] > 50
+    assert b.cer(b.INVOICE, page["text"]) <= limit
+
+
+def test_ocr_in_french_with_a_language_name(files: dict[str, Path], session: Session) -> None:
+    result = run(scan_document, context(session), path=str(files["french"]), language="français")
+    assert result["document"]["language"] == "fra"
+    assert b.cer(b.FRENCH, result["pages"][0]["text"]) <= 0.02
+
+
+def test_image_only_pdf_is_ocrd_page_by_page(files: dict[str, Path], session: Session) -> None:
+    result = run(scan_document, context(session), path=str(files["scan_pdf"]))
+    first, blank, third = result["pages"]
+    assert first["method"] == third["method"] == "ocr"
+    assert b.cer(b.INVOICE, first["text"]) <= 0.02
+    assert b.cer(b.LETTER, third["text"]) <= 0.02
+    assert blank["method"] == "blank" and result["blank_pages"] == [2]
+    assert "Blank page: 2" in result["text"]
+
+
+def test_text_pdf_uses_the_text_layer(files: dict[str, Path], session: Session) -> None:
+    result = run(scan_document, context(session), path=str(files["text_pdf"]))
+    assert [p["method"] for p in result["pages"]] == ["text", "text"]
+    assert b.cer(b.INVOICE, result["pages"][0]["text"]) <= 0.01
+    assert result["document"]["confidence"] is None
+
+
+def test_plain_text_markdown_and_html_are_read_directly(tmp_path: Path, session: Session) -> None:
+    (tmp_path / "a.md").write_text("# Notes\n\nThe boiler needs a service in May.\fPage two.")
+    (tmp_path / "b.html").write_text(
+        "<html><head><style>p{}</style><script>var x=1;</script></head>"
+        "<body><h1>Menu</h1><p>Soup &amp; bread: 4 euros.</p></body></html>"
+    )
+    md = run(scan_document, context(session), path=str(tmp_path / "a.md"))
+    assert [p["text"] for p in md["pages"]] == [
+        "# Notes\n\nThe boiler needs a service in May.", "Page two."]
+    html = run(scan_document, context(session), path=str(tmp_path / "b.html"))
+    assert html["pages"][0]["text"] == "Menu\n\nSoup & bread: 4 euros."
+
+
+# --------------------------------------------------------------------------- arguments
+
+@pytest.mark.parametrize(
+    ("given", "code"),
+    [("French", "fra"), ("fr", "fra"), ("français", "fra"), ("Spanish", "spa"), ("es", "spa"),
+     ("German", "deu"), ("de", "deu"), ("English", "eng"), ("eng", "eng"), ("fr-CA", "fra"),
+     ("English and French", "eng+fra"), ("deu+eng", "deu+eng")],
+)
+def test_language_is_normalized_to_tesseract_codes(given: str, code: str) -> None:
+    args = scan_document.validate({"path": "x.png", "language": given}, context())
+    assert args.language == code  # type: ignore[attr-defined]
+
+
+def test_unknown_language_lists_the_supported_ones() -> None:
+    with pytest.raises(ToolArgumentError) as err:
+        scan_document.validate({"path": "x.png", "language": "Klingon"}, context())
+    message = str(err.value)
+    assert "\n" not in message and "Klingon" in message
+    assert all(code in message for code in ("eng", "fra", "deu", "spa"))
+
+
+def test_validation_checks_form_only(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nowhere" / "passport.png")
+    assert scan_document.validate({"path": missing}, context()).path == missing  # type: ignore[attr-defined]
+    assert scan_document.validate({"path": "~/Documents/passport.png"}, context())
+    args = summarize.validate({"length": "Brief", "format": "bullet points"}, context())
+    assert (args.length, args.format, args.path) == ("short", "bullets", None)  # type: ignore[attr-defined]
+    with pytest.raises(ToolArgumentError, match="path"):
+        scan_document.validate({"path": "  "}, context())
+    with pytest.raises(ToolArgumentError, match="question"):
+        ask_document.validate({"question": ""}, context())
+
+
+def test_every_example_validates() -> None:
+    for tool in (scan_document, ask_document, summarize):
+        assert len(tool.examples) >= 4
+        for example in tool.examples:
+            tool.validate(example.arguments, context())
+
+
+def test_tilde_paths_are_expanded_when_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           session: Session) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "memo.txt").write_text("Remember to water the ferns on Friday.")
+    result = run(scan_document, context(session), path="~/memo.txt")
+    assert result["document"]["path"] == str(tmp_path / "memo.txt")
+
+
+# --------------------------------------------------------------------------- bad input
+
+def _error(agent: Agent, tool: str, **arguments: Any) -> str:
+    result = agent.run_tool(tool, arguments)
+    assert result.error is not None and "\n" not in result.error
+    return result.error
+
+
+def test_bad_input_gives_one_line_messages_and_keeps_the_session(
+    files: dict[str, Path], tmp_path: Path
+) -> None:
+    agent = Agent(now=NOW)
+    agent.session.add_message("user", "hello, keep me")
+    (tmp_path / "report.docx").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n" + os.urandom(3000))
+    (tmp_path / "cut.pdf").write_bytes(files["text_pdf"].read_bytes()[:700])
+    (tmp_path / "fake.pdf").write_text("this is not a pdf at all")
+    (tmp_path / "fake.png").write_text("this is not an image either")
+    assert "no such file" in _error(agent, "scan_document", path=str(tmp_path / "nope.pdf"))
+    assert "unsupported file type '.docx'" in _error(
+        agent, "scan_document", path=str(tmp_path / "report.docx"))
+    assert "corrupt" in _error(agent, "scan_document", path=str(tmp_path / "broken.pdf"))
+    assert "corrupt" in _error(agent, "scan_document", path=str(tmp_path / "cut.pdf"))
+    assert "not a valid PDF" in _error(agent, "scan_document", path=str(tmp_path / "fake.pdf"))
+    assert "not a readable image" in _error(
+        agent, "scan_document", path=str(tmp_path / "fake.png"))
+    assert "folder" in _error(agent, "scan_document", path=str(tmp_path))
+    assert "blank" in _error(agent, "scan_document", path=str(files["blank"]))
+    assert "password" in _error(agent, "scan_document", path=str(files["locked_pdf"]))
+    assert "wrong password" in _error(
+        agent, "scan_document", path=str(files["locked_pdf"]), password="daisy")
+    assert "no document yet" in _error(agent, "ask_document", question="what is the total?")
+    ok = agent.run_tool("scan_document", {"path": str(files["locked_pdf"]),
+                                          "password": "tulip42"})
+    assert ok.error is None and "Riverside Rowing Club" in ok.result["pages"][0]["text"]
+    assert agent.session.messages()[0]["content"] == "hello, keep me"
+    statuses = [c["status"] for c in agent.session.tool_calls()]
+    assert statuses.count("error") == 11 and statuses[-1] == "ok"
+
+
+def test_missing_language_pack_is_a_clear_error(files: dict[str, Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "installed_languages", lambda: frozenset({"eng", "osd"}))
+    with pytest.raises(ToolError, match=r"'fra' is not installed \(installed: eng\)"):
+        run(scan_document, context(), path=str(files["french"]), language="fra")
+
+
+# --------------------------------------------------------------------------- storage
+
+def test_scanning_the_same_content_twice_reuses_it(
+    files: dict[str, Path], tmp_path: Path, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = run(scan_document, context(session), path=str(files["clean"]))
+    copy = tmp_path / "same-invoice.png"
+    copy.write_bytes(files["clean"].read_bytes())
+
+    def no_ocr(*args: Any) -> Any:
+        raise AssertionError("OCR ran again")
+
+    monkeypatch.setattr(ocr, "recognise", no_ocr)
+    again = run(scan_document, context(session), path=str(copy))
+    assert again["reused"] and not first["reused"]
+    assert again["document"]["id"] == first["document"]["id"]
+    assert again["pages"][0]["text"] == first["pages"][0]["text"]
+    assert again["text"].startswith("Already scanned")
+    count = session.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    assert count == 1
+
+
+def test_store_links_documents_to_sessions_and_ranks_with_bm25(files: dict[str, Path]) -> None:
+    db = Database()
+    one, two = Session.create(db), Session.create(db)
+    run(scan_document, context(one), path=str(files["text_pdf"]))
+    report = run(scan_document, context(two), path=str(files["report"]))
+    store = DocumentStore(db)
+    assert store.latest(one.id).name == "typed.pdf"  # type: ignore[union-attr]
+    assert store.latest(two.id).name == "report.pdf"  # type: ignore[union-attr]
+    hits = store.search(report["document"]["id"], "research vessel 1217 berth")
+    assert hits[0].page == 217 and hits[0].score >= hits[-1].score
+
+
+# --------------------------------------------------------------------------- long documents
+
+def test_300_page_pdf_reports_progress_and_answers_from_the_right_page(
+    files: dict[str, Path], session: Session
+) -> None:
+    seen: list[tuple[int, int]] = []
+    ctx = context(session, progress=lambda done, total, label: seen.append((done, total)))
+    result = run(scan_document, ctx, path=str(files["report"]))
+    assert result["document"]["pages"] == 300 and len(result["pages"]) == 300
+    assert seen == [(n, 300) for n in range(1, 301)]
+    answer = run(ask_document, ctx, question="Which vessel was assigned to berth 217?")
+    assert "1217" in answer["text"] and "[p. 217]" in answer["text"]
+    assert answer["method"] == "extractive" and answer["citations"][0]["page"] == 217
+
+
+def test_a_long_scan_can_be_cancelled_between_pages(files: dict[str, Path],
+                                                    session: Session) -> None:
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done == 40:
+            cancel.set()
+
+    ctx = context(session, progress=progress, cancel=cancel)
+    with pytest.raises(ScanCancelled, match="after 40 of 300 pages; nothing was stored"):
+        run(scan_document, ctx, path=str(files["report"]))
+    assert DocumentStore(session.db).latest(session.id) is None
+
+
+def test_image_pdf_pages_are_rendered_one_at_a_time(
+    files: dict[str, Path], session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    render, ocr_page = ocr.PdfSource._render, ocr.ocr_page
+
+    def spy_render(self: Any, index: int) -> Any:
+        events.append(f"render {index + 1}")
+        return render(self, index)
+
+    def spy_ocr(number: int, image: Any, language: str) -> Any:
+        events.append(f"ocr {number}")
+        return ocr_page(number, image, language)
+
+    monkeypatch.setattr(ocr.PdfSource, "_render", spy_render)
+    monkeypatch.setattr(ocr, "ocr_page", spy_ocr)
+    cancel = threading.Event()
+    ctx = context(session, cancel=cancel, progress=lambda done, *_: done == 2 and cancel.set())
+    with pytest.raises(ScanCancelled, match="after 2 of 3 pages"):
+        run(scan_document, ctx, path=str(files["scan_pdf"]))
+    assert events == ["render 1", "ocr 1", "render 2", "ocr 2"]
+
+
+def test_memory_stays_flat_from_10_to_300_image_pages(tmp_path: Path) -> None:
+    """Peak memory of scanning a 300-page image-only PDF is no higher than a 10-page one."""
+    page = b.render("Harbour log entry " + "x" * 3, width_in=4)
+    blank = b.Image.new("L", (1200, 1500), 255)
+    peaks = {}
+    for count in (10, 300):
+        pdf = b.image_pdf([page] + [blank] * (count - 1), tmp_path / f"log{count}.pdf")
+        script = (
+            "import resource, sys; from calvados import ToolContext; "
+            "from calvados.plugins.documents import scan_document; "
+            "from datetime import datetime; "
+            f"r = scan_document.run({{'path': {str(pdf)!r}}}, ToolContext(now=datetime.now())); "
+            "assert len(r['pages']) == int(sys.argv[1]), r['text']; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+        )
+        out = subprocess.run([sys.executable, "-c", script, str(count)], capture_output=True,
+                             text=True, check=True)
+        peaks[count] = int(out.stdout.strip().splitlines()[-1])
+    # 300 pages at 1200x1500 would hold ~540 MB if the page images were kept
+    assert peaks[300] - peaks[10] < 60_000, peaks
+
+
+# --------------------------------------------------------------------------- answers
+
+def test_ask_quotes_the_document_without_a_model(files: dict[str, Path],
+                                                 session: Session) -> None:
+    run(scan_document, context(session), path=str(files["text_pdf"]))
+    answer = run(ask_document, context(session), question="What is the total due?")
+    assert answer["method"] == "extractive"
+    assert "375.00" in answer["text"] and "[p. 1]" in answer["text"]
+    club = run(ask_document, context(session), question="When is the annual regatta held?")
+    assert "12 June" in club["text"] and "[p. 2]" in club["text"]
+    none = run(ask_document, context(session), question="zebra giraffe?")
+    assert none["method"] == "not_found" and none["citations"] == []
+
+
+def _scripted_agent(scripted: Any, replies: list[str]) -> Any:
+    return SimpleNamespace(chat_backend=scripted(replies))
+
+
+def test_model_answers_are_kept_only_when_the_text_supports_them(
+    files: dict[str, Path], session: Session, scripted: Any
+) -> None:
+    run(scan_document, context(session), path=str(files["text_pdf"]))
+    question = {"question": "What is the total due?"}
+    good = _scripted_agent(scripted, ["The total due is 375.00 pounds [p. 1]."])
+    answer = run(ask_document, context(session, agent=good), **question)
+    assert answer["method"] == "model"
+    assert answer["text"] == "The total due is 375.00 pounds [p. 1]."
+    uncited = _scripted_agent(scripted, ["The total due is 375.00 pounds."])
+    assert run(ask_document, context(session, agent=uncited), **question)["text"].endswith(
+        "[p. 1].")
+    for invented in ("The total due is 999.00 pounds [p. 1].",
+                     "The total due is 375.00 pounds [p. 7].",
+                     "Payment goes to the royal treasury in gold coins [p. 1].", "NOT FOUND"):
+        agent = _scripted_agent(scripted, [invented])
+        answer = run(ask_document, context(session, agent=agent), **question)
+        assert answer["method"] == "extractive" and "375.00" in answer["text"], invented
+        assert "not supported" in answer["note"]
+
+
+@pytest.mark.slow
+def test_ask_with_the_real_local_model(files: dict[str, Path], session: Session,
+                                       smollm2: Any) -> None:
+    run(scan_document, context(session), path=str(files["text_pdf"]))
+    agent = SimpleNamespace(chat_backend=smollm2)
+    answer = run(ask_document, context(session, agent=agent), question="What is the total due?")
+    assert "[p. 1]" in answer["text"] and answer["method"] in ("model", "extractive")
+    text = " ".join(p.text for p in DocumentStore(session.db).pages(answer["document"]["id"]))
+    assert all(n in text for n in documents.text.numbers(answer["text"]))
+
+
+# --------------------------------------------------------------------------- summaries
+
+def test_extractive_summary_honours_length_and_format_and_streams(
+    files: dict[str, Path], session: Session
+) -> None:
+    run(scan_document, context(session), path=str(files["report"]))
+    chunks, short = run(summarize, context(session), length="short")
+    assert short["method"] == "extractive" and short["items"] == 3
+    assert "".join(chunks) == short["text"] and len(chunks) == 3
+    _, medium = run(summarize, context(session))
+    _, long = run(summarize, context(session), length="long", format="bullets")
+    lines = long["text"].splitlines()
+    assert short["items"] < medium["items"] == 6 < long["items"] == len(lines) <= 12
+    assert all(line.startswith("- ") for line in lines) and len(set(lines)) == len(lines)
+    assert long["document"]["name"] == "report.pdf"
+
+
+def test_map_reduce_summary_checks_every_sentence(
+    files: dict[str, Path], session: Session, scripted: Any
+) -> None:
+    pages = b.report_pages(6)
+    pdf = b.text_pdf(pages, files["report"].parent / "six.pdf")
+    run(scan_document, context(session), path=str(pdf))
+    final = ("- The harbour authority approved a new ferry schedule for the winter months.\n"
+             "- Dragons attacked the harbour and stole 900 boats.\n"
+             "- Volunteers cleaned the beach and collected two tonnes of plastic.\n")
+
+    class SmallModel(scripted):  # type: ignore[misc,valid-type]
+        """Maps each part to its first sentence (faithfully); the final pass invents one line."""
+
+        context_window = 700
+
+        def complete(self, prompt: str, **kwargs: Any) -> Any:
+            self.prompts.append(prompt)
+            first = re.search(r"Section \d+\. ([^.]+\.)", prompt)
+            text = final if "bullet points" in prompt else (first.group(1) if first else "")
+            yield from (text[i : i + 5] for i in range(0, len(text), 5))
+
+    agent = SimpleNamespace(chat_backend=SmallModel())
+    seen: list[tuple[int, int]] = []
+    ctx = context(session, agent=agent, progress=lambda d, t, label: seen.append((d, t)))
+    chunks, result = run(summarize, ctx, path=str(pdf), length="short", format="bullets")
+    assert result["method"] == "model"
+    assert "Dragons" not in result["text"] and result["items"] == 2
+    assert result["text"].startswith("- The harbour authority")
+    parts = seen[-1][1]
+    assert parts >= 2 and seen[-parts:] == [(n, parts) for n in range(1, parts + 1)]
+    notes = agent.chat_backend.prompts[-1]
+    assert "bullet points" in notes and "Section 1." not in notes  # reads notes, not pages
+    assert len(agent.chat_backend.prompts) == parts + 1
+
+
+def test_summary_of_the_conversation_when_there_is_no_document(session: Session) -> None:
+    with pytest.raises(ToolError, match="nothing to summarize"):
+        run(summarize, context(session))
+    session.add_message("user", "I want to plan a trip to Lisbon in April with my sister.")
+    session.add_message("assistant", "Lisbon in April is mild; flights from Bristol are direct.")
+    session.add_message("user", "We would like a hotel near the river for three nights.")
+    session.add_message("user", "summarize our conversation")
+    _, result = run(summarize, context(session), length="short")
+    assert result["conversation"] and "Lisbon" in result["text"]
+    assert "summarize our conversation" not in result["text"]
+
+
+@pytest.mark.slow
+def test_summary_with_the_real_local_model(files: dict[str, Path], session: Session,
+                                           smollm2: Any) -> None:
+    run(scan_document, context(session), path=str(files["text_pdf"]))
+    agent = SimpleNamespace(chat_backend=smollm2)
+    chunks, result = run(summarize, context(session, agent=agent), length="short")
+    assert chunks and "".join(chunks) == result["text"] and 1 <= result["items"] <= 3
+
+
+# --------------------------------------------------------------------------- command line
+
+def calvados(*args: str) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("calvados")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_cli_scan_ask_and_summarize(files: dict[str, Path]) -> None:
+    pdf = str(files["text_pdf"])
+    scanned = calvados("run", "scan_document", f"path={pdf}", "--json")
+    assert scanned.returncode == 0, scanned.stderr
+    pages = json.loads(scanned.stdout)["result"]["pages"]
+    assert [p["page"] for p in pages] == [1, 2] and "Riverside" in pages[1]["text"]
+    asked = calvados("run", "ask_document", "question=When is the annual regatta?",
+                     f"path={pdf}", "--json")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["error"] is None and "[p. 2]" in answer["text"]
+    summary = calvados("run", "summarize", f"path={pdf}", "length=short", "--json")
+    assert summary.returncode == 0, summary.stderr
+    result = json.loads(summary.stdout)["result"]
+    assert result["summary"] and result["length"] == "short" and result["items"] <= 3
+
+
+def test_cli_streams_and_shows_progress_for_long_documents(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("\f".join(b.report_pages(8)))
+    out = calvados("run", "scan_document", f"path={notes}")
+    assert out.returncode == 0 and "scanning notes.txt: 8/8" in out.stderr
+    missing = calvados("run", "scan_document", "path=/no/such/file.pdf")
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == "error: scan_document: no such file: /no/such/file.pdf"
