@@ -25,7 +25,7 @@ from .providers import Offer, ProviderError, Segment, TravelError, TravelProvide
 from .store import dumps, ensure_schema, load_offer
 
 log = logging.getLogger("calvados.travel")
-LOCK_TIMEOUT_S = 5.0  # how long a booking waits for another writer before giving up
+LOCK_TIMEOUT_S = 10.0  # how long a booking waits for another writer (as the session does)
 
 
 class BookingNotSaved(TravelError):
