@@ -28,6 +28,7 @@ DEFAULT_PLUGINS = (
     "calvados.backends.gemini",
     "calvados.plugins.documents",
     "calvados.plugins.travel",
+    "calvados.plugins.support",
 )
 
 

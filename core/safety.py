@@ -1,41 +1,151 @@
-"""The safety screen: runs on every user message before planning (high recall on crisis)."""
+"""The safety screen: runs on every user message before planning (high recall on crisis).
+
+Deterministic and local: the message is normalized (case, accents, curly quotes,
+contractions, leetspeak, stretched letters), then matched against curated rules in
+English, Spanish, French, Portuguese, Italian and German. Each rule is a pattern plus
+the context that cancels it:
+
+- ``unless``: an idiom or an accident in the same sentence ("killing myself laughing",
+  "I cut myself shaving", "me quiero cortar el pelo");
+- ``negatable``: a negation right before it ("I would never hurt myself");
+- ``intent``: some means (a bridge, a train) only count with an intent word before them;
+- ``kind``: first-person rules always count; third-person rules ("she wants to kill herself")
+  and bare mentions ("suicide") are set aside when the message is clearly about fiction or
+  study ("a story where the villain kills himself", "an essay on suicide rates") and no
+  real person of the user's ("my friend", "mi hermana") is named.
+
+A forcing phrase ("on purpose", "deliberately") overrides ``unless``.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+
+from .safety_rules import FIRST_PERSON, FORCING, FRAMING, INTENT, NEGATION, RELATIVE, RULES, Rule
 
 
 @dataclass(frozen=True)
 class Verdict:
     crisis: bool
     reason: str = ""
+    kind: str = ""
 
 
-_PATTERNS = [
-    r"\b(kill|hurt|harm|cut)(ing)? my ?self\b",
-    r"\bend (my|it all|my own) ?life\b|\bend it all\b",
-    r"\bsuicid",
-    r"\b(want|wish) (to|i was|i were) (die|dead)\b",
-    r"\bbetter off without me\b|\bhappier if i (was|were) dead\b",
-    r"\b(don'?t|do not) want to (wake up|live|be alive)\b",
-]
-_COMPILED = [re.compile(p, re.IGNORECASE) for p in _PATTERNS]
+# ---------------------------------------------------------------------------- normalization
+
+_CHARS = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u0153": "oe", "\u00e6": "ae", "\u00df": "ss", "\u2026": ".",
+})
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t",
+                       "@": "a", "$": "s", "!": "i", "|": "l"})
+_UNIT = re.compile(
+    r"^\d+(st|nd|rd|th|am|pm|k|km|kms|kg|mg|ml|h|hr|hrs|min|mins|s|x|d|g|gb|mb|p|yo)$"
+)
+_CONTRACTIONS = [(re.compile(p), r) for p, r in [
+    (r"\bcan'?t\b|\bcan not\b", "cannot"), (r"\bwon'?t\b", "will not"),
+    (r"\bain'?t\b", "is not"),
+    (r"\b(do|does|did|is|are|was|were|have|has|had|would|should|could|must|need)n'?t\b",
+     r"\1 not"),
+    (r"\bi'?m\b", "i am"), (r"\b(i|you|we|they)'?ve\b", r"\1 have"),
+    (r"\b(i|you|we|they|he|she|it)'ll\b", r"\1 will"),
+    (r"\b(i|you|we|they|he|she)'d\b", r"\1 would"), (r"\bid rather\b", "i would rather"),
+    (r"\b(you|we|they)'re\b", r"\1 are"), (r"\b(you|they)re\b", r"\1 are"),
+    (r"\b(he|she|it|that|what|there)'s\b", r"\1 is"),
+    (r"\bshes\b", "she is"), (r"\bthats\b", "that is"), (r"\bwhats\b", "what is"),
+    (r"\bwanna\b", "want to"), (r"\bgonna\b", "going to"), (r"\bgotta\b", "got to"),
+    (r"\bkinda\b", "kind of"), (r"\bu\b", "you"), (r"\bcuz\b|\bcoz\b", "because"),
+    (r"\bmy ?self\b|\bmeself\b|\bmyslef\b|\bmysef\b", "myself"),
+]]
+
+
+def _deleet(token: str) -> str:
+    if not re.search(r"[a-z]", token) or _UNIT.match(token):
+        return token
+    chars = list(token)
+    for i, ch in enumerate(chars):
+        if ch not in "013457@$!|":
+            continue
+        before = i > 0 and chars[i - 1].isalpha()
+        after = i + 1 < len(chars) and chars[i + 1].isalpha()
+        if (before and after) or (ch not in "!|" and (before or after)):
+            chars[i] = ch.translate(_LEET)
+    return "".join(chars)
+
+
+def normalize(message: str) -> str:
+    """Lowercase ASCII-ish text with contractions expanded and punctuation spaced out."""
+    text = unicodedata.normalize("NFKD", message.translate(_CHARS).lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_CHARS)
+    text = " ".join(_deleet(tok) for tok in text.split())
+    for pattern, repl in _CONTRACTIONS:
+        text = pattern.sub(repl, text)
+    text = re.sub(r"[\"'*_~#()\[\]{}<>/\\=+^-]+", " ", text)
+    text = re.sub(r"([.,!?;:])", r" \1 ", text)
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------- the screen
+
+def _bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]``."""
+    left = max(text.rfind(p, 0, start) for p in (" . ", " ! ", " ? ", " ; ", "\n"))
+    right_hits = [i for i in (text.find(p, end) for p in (" . ", " ! ", " ? ", " ; ")) if i >= 0]
+    return (0 if left < 0 else left + 3), (min(right_hits) if right_hits else len(text))
+
+
+def _clause_prefix(text: str, sent_start: int, start: int) -> str:
+    prefix = text[sent_start:start]
+    cut = max(prefix.rfind(" , "), prefix.rfind(" but "), prefix.rfind(" pero "),
+              prefix.rfind(" mais "))
+    return prefix[cut + 3:] if cut >= 0 else prefix
+
+
+def _hit(rule: Rule, text: str, m: re.Match[str], framed: bool) -> bool:
+    s_start, s_end = _bounds(text, m.start(), m.end())
+    sentence = text[s_start:s_end]
+    if rule.unless is not None and rule.unless.search(sentence) and not FORCING.search(sentence):
+        return False
+    if rule.after is not None and rule.after.search(text[m.end():s_end]) \
+            and not FORCING.search(sentence):
+        return False
+    if rule.negatable and NEGATION.search(_clause_prefix(text, s_start, m.start())):
+        return False
+    if rule.intent and not (INTENT.search(text[s_start:m.start()])
+                            or FORCING.search(sentence)):
+        return False
+    kind = rule.kind
+    if kind == "auto":
+        kind = "self" if FIRST_PERSON.search(_clause_prefix(text, s_start, m.start())) else "other"
+    return not (framed and kind in ("other", "mention"))
+
+
+def _variants(message: str) -> list[str]:
+    text = normalize(message)
+    text = re.sub(r"\b(?:[a-z] ){3,}[a-z]\b", lambda m: m.group(0).replace(" ", ""), text)
+    squeezed = re.sub(r"([a-z])\1{2,}", r"\1\1", text)
+    single = re.sub(r"([a-z])\1{2,}", r"\1", text)
+    return list(dict.fromkeys((text, squeezed, single)))
 
 
 def screen(message: str) -> Verdict:
-    """Decide whether ``message`` signals a risk of suicide or self-harm."""
-    for pattern in _COMPILED:
-        m = pattern.search(message)
-        if m:
-            return Verdict(True, m.group(0))
+    """Decide whether ``message`` signals a risk of suicide or self-harm (to anyone)."""
+    for text in _variants(message):
+        framed = bool(FRAMING.search(text)) and not RELATIVE.search(text)
+        for rule in RULES:
+            for m in rule.pattern.finditer(text):
+                if _hit(rule, text, m, framed):
+                    return Verdict(True, f"{rule.name}: {m.group(0)}", rule.kind)
     return Verdict(False)
 
 
 CRISIS_MESSAGE = (
-    "I'm really glad you told me. It sounds like you're carrying something very heavy right "
-    "now, and you deserve support with it. If you might act on these thoughts or are in danger, "
-    "please contact emergency services or a crisis line now — they are free, confidential and "
-    "available around the clock."
+    "I'm really glad you told me. It sounds like something very heavy is going on, and you "
+    "don't have to face it alone. If you — or someone you're worried about — might act on "
+    "these thoughts or are in danger right now, please call your local emergency number or a "
+    "crisis line: they are free, confidential and there around the clock."
 )
 CRISIS_INVITE = "I'm here and I'll keep listening. Would you like to tell me what's going on?"
