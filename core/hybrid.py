@@ -340,16 +340,7 @@ class CloudGate:
         temperature: float, prefer_cloud: bool,
     ) -> list[str] | None:
         key, current = self._current()
-        tokens = sum(self._tokens(m["content"]) for m in messages)
-        escalation = should_escalate(
-            "", None, context_tokens=tokens, local_window=self._window(), reply_tokens=max_tokens
-        )
-        if current and asks_for_cloud(current):
-            escalation = Escalation("explicit", "you asked for the cloud model")
-        elif escalation is None and max_tokens > self._window() // 2:
-            escalation = Escalation("length", "a longer text than the local model writes well")
-        elif escalation is None and prefer_cloud:
-            escalation = Escalation("skill", "the skill asked for a larger model")
+        escalation = self._skill_escalation(current, messages, max_tokens, prefer_cloud)
         if escalation is None or key in self._declined:
             return None
         classes = {data_class}
@@ -371,6 +362,23 @@ class CloudGate:
         self.agent.notices.append(f"cloud: {model} helped with this answer "
                                   f"(ledger #{request.ledger_id})")
         return pieces
+
+    def _skill_escalation(
+        self, current: str, messages: Sequence[Message], max_tokens: int, prefer_cloud: bool
+    ) -> Escalation | None:
+        """A skill knows its task: only the user's request, the size, or the skill escalate."""
+        window = self._window()
+        tokens = sum(self._tokens(m["content"]) for m in messages)
+        found = should_escalate(
+            current, None, context_tokens=tokens, local_window=window, reply_tokens=max_tokens
+        )
+        if found is not None and found.trigger in ("explicit", "context", "length"):
+            return found
+        if max_tokens > window // 2:
+            return Escalation("length", f"{max_tokens} tokens is long for the local model")
+        if prefer_cloud:
+            return Escalation("skill", "the skill asked for a larger model")
+        return None
 
     # ------------------------------------------------------------------ the gate itself
 
