@@ -103,9 +103,9 @@ def build_server(host: ToolHost) -> Any:
                 name=t.name,
                 description=describe(t),
                 input_schema=input_schema(t),
-                annotations=types.ToolAnnotations(
-                    read_only_hint=None if t.needs_confirmation else None,
-                    destructive_hint=True if t.needs_confirmation else None,
+                annotations=(
+                    types.ToolAnnotations(read_only_hint=False, destructive_hint=True)
+                    if t.needs_confirmation else None
                 ),
             )
             for t in host.registry.tools.values()

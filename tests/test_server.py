@@ -295,3 +295,34 @@ def test_real_model_answers(smollm2: Any) -> None:
     ext = answer.model_extra["calvados"]
     assert answer.choices[0].message.content.strip()
     assert ext["where"] == "on-device: smollm2-135m" and ext["tools"] == []
+
+
+def test_new_session_is_seeded_with_the_conversation_sent(scripted: Any) -> None:
+    service = make_service(scripted, ["none"], ["Your name is Ann."])
+    with running(create_app(service)) as url:
+        reply = client(url).chat.completions.create(model="calvados", messages=[
+            {"role": "system", "content": "ignored"},
+            {"role": "user", "content": "My name is Ann."},
+            {"role": "assistant", "content": "Nice to meet you, Ann."},
+            {"role": "user", "content": [{"type": "text", "text": "What is my name?"}]},
+        ])
+    session = Session.load(Database(), reply.model_extra["calvados"]["session"])
+    assert [(m["role"], m["content"]) for m in session.messages()] == [
+        ("user", "My name is Ann."), ("assistant", "Nice to meet you, Ann."),
+        ("user", "What is my name?"), ("assistant", "Your name is Ann.")]
+    planner_prompt = service._planner.backend.prompts[0]  # type: ignore[union-attr]
+    assert "My name is Ann." in planner_prompt  # the planner saw the earlier turns
+
+
+def test_the_python_sample_in_docs_runs(scripted: Any) -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / "serving.md").read_text("utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    service = make_service(scripted, ['weather(city="Paris")', 'weather(city="Lyon")'])
+    with running(create_app(service)) as url:
+        code = code.replace("http://127.0.0.1:8765", url)
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines() == [
+        "Sunny in Paris, 21°C.", "on-device: scripted-planner ['weather']",
+        "Sunny in Lyon, 21°C."]
