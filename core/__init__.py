@@ -26,7 +26,7 @@ from .events import (
 )
 from .hookspecs import hookimpl
 from .planner import Plan, ToolCall
-from .plugins import get_registry
+from .registry import get_registry
 from .storage import Database, Session
 from .tools import Tool, ToolContext, tool
 

@@ -24,7 +24,7 @@ from .events import (
 )
 from .hybrid import CloudGate
 from .planner import Plan, Planner, ToolCall
-from .plugins import Registry, get_registry
+from .registry import Registry, get_registry
 from .storage import Database, Session
 from .tools import ToolContext, iter_result
 

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from .errors import CalvadosError
 from .planner import Planner, ToolCall
-from .plugins import Registry
+from .registry import Registry
 from .safety import screen
 from .tools import ToolContext
 

@@ -152,7 +152,7 @@ _load_lock = threading.Lock()
 
 def load_backend(name: str, **options: Any) -> Any:
     """A backend instance for model ``name`` (verified, then shared process-wide)."""
-    from .plugins import get_registry
+    from .registry import get_registry
 
     key = (name, tuple(sorted(options.items())))
     with _load_lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .config import Settings
 from .models import load_backend
 from .planner import Planner
-from .plugins import Registry
+from .registry import Registry
 
 
 def build_planner(settings: Settings, registry: Registry) -> Planner:

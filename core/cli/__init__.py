@@ -45,6 +45,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 def main() -> None:
     from . import (  # noqa: F401  (registers commands)
         chat,
+        distill,
         evals,
         ledger,
         models,

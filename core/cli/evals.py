@@ -34,7 +34,7 @@ def _summary(report: dict[str, object]) -> None:
 def eval_planner_cmd(cases_file: str, as_json: bool, model: str | None, style: str | None) -> None:
     """Plan every case (with its own `now`) and report accuracy and latency."""
     from ..config import load_settings
-    from ..plugins import get_registry
+    from ..registry import get_registry
     from ..student import build_planner
 
     cases = read_cases(cases_file)

@@ -9,7 +9,7 @@ import click
 
 from ..events import Token, ToolResultEvent
 from ..planner import ToolCall, render_tool
-from ..plugins import get_registry
+from ..registry import get_registry
 from ..tools import ToolContext
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json

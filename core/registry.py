@@ -9,7 +9,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -20,11 +19,10 @@ from .tools import Tool
 
 log = logging.getLogger("calvados")
 
-# This module is also the parent of the built-in skills (``calvados.plugins.<name>``).
-__path__ = [str(Path(__file__).with_suffix("")), str(Path(__file__).parents[1] / "plugins")]
 
 DEFAULT_PLUGINS = (
     "calvados.backends.llama_cpp",
+    "calvados.backends.mlx",
     "calvados.backends.gemini",
     "calvados.plugins.documents",
     "calvados.plugins.travel",

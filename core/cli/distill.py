@@ -1,0 +1,156 @@
+"""``calvados distill``: generate data, train, export and evaluate planner students.
+
+Training needs the optional extra: ``pip install 'calvados[distill]'``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..backends.base import Backend
+from ..errors import CalvadosError
+from . import cli
+from .common import print_json
+
+
+def _need(module: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise CalvadosError(f"{module} is not installed: pip install 'calvados[distill]'")
+
+
+@cli.group()
+def distill() -> None:
+    """Distil a planner student: generate -> train -> export -> eval."""
+
+
+@distill.command()
+@click.option("--out", "out", type=click.Path(), required=True, help="Output JSONL file.")
+@click.option("-n", "count", default=2400, show_default=True, help="How many samples.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--teacher", default="offline", show_default=True,
+              help="offline | llama_cpp:PATH.gguf | openai:BASE_URL[#model] | gemini[:model]")
+@click.option("--rewrite-share", default=0.3, show_default=True,
+              help="Share of messages a teacher rewrites into new phrasings.")
+@click.option("--exclude", "exclude_files", multiple=True, type=click.Path(),
+              help="Eval case files whose messages must never appear in the data.")
+def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float,
+             exclude_files: tuple[str, ...]) -> None:
+    """Training data from every registered tool (third-party plugins included)."""
+    from calvados.student_models.generate import (
+        make_teacher,
+        offline_samples,
+        rewrite_with_teacher,
+        to_record,
+        write_dataset,
+    )
+
+    from ..evaluation import read_cases
+    from ..registry import get_registry
+
+    exclude = [c["message"] for f in exclude_files for c in read_cases(f)]
+    registry = get_registry()
+    samples = offline_samples(count, registry, seed=seed, exclude=exclude)
+    records = [to_record(s, i, "offline") for i, s in enumerate(samples)]
+    rewritten = 0
+    if teacher != "offline":
+        log = Path(out + ".teacher-log.jsonl")
+        with click.progressbar(length=0, label=f"teacher {teacher}", file=sys.stderr) as bar:
+            def progress(i: int, n: int) -> None:
+                bar.length = n
+                bar.update(1)
+
+            rewritten = rewrite_with_teacher(records, make_teacher(teacher), rewrite_share,
+                                             log, seed=seed, progress=progress)
+    tools = sorted(registry.tools)
+    write_dataset(Path(out), records, {"generator": "calvados.student_models.offline",
+                                       "teacher": teacher, "seed": seed, "rewritten": rewritten,
+                                       "tools": tools, "excluded_messages": len(exclude)})
+    click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher)")
+
+
+@distill.command()
+@click.option("--data", type=click.Path(exists=True), required=True)
+@click.option("--out", type=click.Path(), required=True, help="Run directory.")
+@click.option("--base", default="smollm2-135m", show_default=True,
+              help="Base model: smollm2-135m or gemma3-270m.")
+@click.option("--epochs", default=1.0, show_default=True)
+@click.option("--max-steps", type=int, help="Stop after this many steps.")
+@click.option("--batch-size", default=16, show_default=True)
+@click.option("--lr", default=1e-3, show_default=True)
+@click.option("--rank", default=16, show_default=True, help="LoRA rank.")
+@click.option("--full", is_flag=True, help="Full fine-tuning instead of LoRA.")
+@click.option("--seed", default=0, show_default=True)
+def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
+          batch_size: int, lr: float, rank: int, full: bool, seed: int) -> None:
+    """Fine-tune a base loaded from GGUF (loss on the plan only), through accelerate."""
+    _need("torch")
+    from calvados.student_models.train import TrainConfig
+    from calvados.student_models.train import train as run_training
+
+    config = TrainConfig(base=base, data=data, out=out, epochs=epochs, max_steps=max_steps,
+                         batch_size=batch_size, lr=lr, rank=rank, alpha=2 * rank, full=full,
+                         seed=seed)
+    run_training(config, log=lambda line: click.echo(line, err=True))
+
+
+@distill.command()
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--mlx", "mlx_dir", type=click.Path(), help="Also export the merged model to MLX.")
+@click.option("--ship", help="Install as a shipped student under this name.")
+def export(run_dir: str, mlx_dir: str | None, ship: str | None) -> None:
+    """Write RUN_DIR/adapter.gguf (llama.cpp LoRA) and optionally an MLX model."""
+    _need("gguf")
+    from calvados.student_models import STUDENTS_DIR
+    from calvados.student_models.export import export_gguf, export_mlx, write_manifest
+
+    run = Path(run_dir)
+    adapter = export_gguf(run / "adapter", run / "adapter.gguf")
+    click.echo(f"GGUF adapter: {adapter} ({adapter.stat().st_size / 1e6:.1f} MB)")
+    if mlx_dir:
+        click.echo(f"MLX model: {export_mlx(run, Path(mlx_dir))}")
+    if ship:
+        base = json.loads((run / "train_config.json").read_text("utf-8"))["base"]
+        target = STUDENTS_DIR / ship
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "adapter.gguf").write_bytes(adapter.read_bytes())
+        click.echo(f"shipped: {write_manifest(target, base)}")
+
+
+@distill.command("eval")
+@click.argument("cases_file", type=click.Path())
+@click.option("--adapter", type=click.Path(exists=True), help="GGUF LoRA adapter.")
+@click.option("--base", default="smollm2-135m", show_default=True)
+@click.option("--mlx", "mlx_dir", type=click.Path(exists=True), help="An MLX student folder.")
+@click.option("--json", "as_json", is_flag=True)
+def eval_student(cases_file: str, adapter: str | None, base: str, mlx_dir: str | None,
+                 as_json: bool) -> None:
+    """The planner evaluation on any base, adapter or MLX student."""
+    from ..evaluation import eval_planner, read_cases
+    from ..models import get_model, verify
+    from ..planner import Planner
+    from ..registry import get_registry
+
+    registry = get_registry()
+    backend: Backend
+    if mlx_dir:
+        from ..backends.mlx import MlxBackend
+
+        backend = MlxBackend(mlx_dir)
+    else:
+        from ..backends.llama_cpp import LlamaCppBackend
+
+        path = verify(get_model(base))
+        backend = LlamaCppBackend(str(path), model_name=base, lora_path=adapter, n_ctx=1024)
+    style = "student" if adapter or mlx_dir else "fewshot"
+    planner = Planner(backend, list(registry.tools.values()), registry.builtin_tools, style)
+    report = eval_planner(read_cases(cases_file), planner, registry)
+    if as_json:
+        print_json(report)
+    else:
+        print_json({k: v for k, v in report.items() if k != "failures"})
