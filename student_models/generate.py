@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from calvados.planner import ToolCall, render_plan, render_tool
-from calvados.plugins import Registry
+from calvados.registry import Registry
 
 from . import extra, offline
 from .offline import Sample

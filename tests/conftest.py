@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calvados import plugins
+from calvados import registry as plugins
 from calvados.backends.base import Backend
 
 NOW = datetime(2026, 11, 27, 10, 0, 0)
