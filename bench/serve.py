@@ -31,7 +31,7 @@ os.environ.setdefault("CALVADOS_HOME", tempfile.mkdtemp(prefix="calvados-bench-"
 from calvados import Database, Session, tool  # noqa: E402
 from calvados.backends.base import Backend  # noqa: E402
 from calvados.planner import Planner  # noqa: E402
-from calvados.plugins import Registry  # noqa: E402
+from calvados.registry import Registry  # noqa: E402
 from calvados.server import AgentService, WorkQueue, create_app  # noqa: E402
 
 

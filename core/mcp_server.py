@@ -15,7 +15,7 @@ from typing import Any
 
 from .agent import Agent
 from .events import ToolResultEvent
-from .plugins import Registry, get_registry
+from .registry import Registry, get_registry
 from .tools import Tool
 
 CONFIRM_ARG = "confirm"

@@ -14,7 +14,7 @@ import pytest
 from calvados import Agent, Database
 from calvados.mcp_client import close_all
 from calvados.planner import Planner
-from calvados.plugins import get_registry
+from calvados.registry import get_registry
 
 CALVADOS = Path(sys.executable).with_name("calvados")
 

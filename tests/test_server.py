@@ -18,9 +18,10 @@ import openai
 import pytest
 import uvicorn
 from calvados import ConsentNeeded, Database, Session, tool
+from calvados.backends.base import Backend
 from calvados.errors import ConfigError
 from calvados.planner import Planner
-from calvados.plugins import Registry
+from calvados.registry import Registry
 from calvados.server import AgentService, WorkQueue, check_bind, create_app, is_loopback
 
 KEY = "test-key-123"
@@ -220,21 +221,21 @@ def test_api_key_required_off_loopback(scripted: Any) -> None:
         assert [m.id for m in client(url, KEY).models.list()] == ["calvados"]
 
 
-class GatedBackend:
-    """A chat backend that holds every reply until the test opens the gate."""
+class GatedBackend(Backend):
+    """A chat model that holds every reply until the test opens the gate."""
 
-    def __init__(self, scripted: Any) -> None:
-        self.inner = scripted([], "gated")
+    model_name = "gated"
+
+    def __init__(self) -> None:
         self.gate = threading.Event()
-        self.model_name = "gated"
 
-    def chat(self, messages: Any, **kwargs: Any) -> Iterator[str]:
+    def complete(self, prompt: str, **kwargs: Any) -> Iterator[str]:
         assert self.gate.wait(30)
         yield "done"
 
 
 def test_overload_gets_429_with_retry_after(scripted: Any) -> None:
-    gated = GatedBackend(scripted)
+    gated = GatedBackend()
     service = make_service(scripted, [], chat=gated)
     work = WorkQueue(pending=1)
     with running(create_app(service, queue=work)) as url:

@@ -31,7 +31,7 @@ from ..events import (
     ToolResultEvent,
 )
 from ..planner import Planner
-from ..plugins import Registry, get_registry
+from ..registry import Registry, get_registry
 from ..storage import Database, Session
 
 CONFIRM_HINT = 'send the request again with "calvados": {"confirm": true} to approve it'
