@@ -17,8 +17,8 @@ import pytest
 from calvados import Agent, Database, Session, ToolContext
 from calvados.backends.base import Backend
 from calvados.planner import Planner
-from calvados.plugins import Registry
 from calvados.policy import DEFAULTS, Policy
+from calvados.registry import Registry
 from calvados.tools import Tool
 from calvados.tui import CalvadosApp
 from calvados.tui.screens import (
@@ -120,10 +120,10 @@ class Rig:
 
     def __init__(
         self, plans: list[str], replies: list[str], tools: list[Tool],
-        chat: Backend | None = None,
+        chat: Backend | None = None, model: str = "",
     ) -> None:
-        self.planner = ScriptedBackend(plans, model_name="scripted-planner")
-        self.chat = chat or ScriptedBackend(replies, model_name="scripted-chat")
+        self.planner = ScriptedBackend(plans, model_name=model or "scripted-planner")
+        self.chat = chat or ScriptedBackend(replies, model_name=model or "scripted-chat")
         self.tools = tools
         self.registry = Registry(tools={t.name: t for t in tools})
         self.agents: list[Agent] = []
@@ -560,6 +560,10 @@ async def test_theme_toggle_and_unknown_command() -> None:
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert "unknown command /frobnicate" in str(app.query(".notice").last().content)
+        await pilot.press(*"/ledger", "enter")
+        await until(pilot, lambda: "left the device" in str(app.query(".notice").last().content))
+        assert str(app.query(".notice").last().content) == (
+            "‣ nothing from this session has left the device")
 
 
 @pytest.mark.asyncio

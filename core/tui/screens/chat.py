@@ -127,6 +127,15 @@ class ChatScreen(Screen[None]):
         self._title()
         await self.query_one(SessionSidebar).show(message.sessions, agent.session.id)
         self._idle()
+        self._warm(agent)
+
+    @work(thread=True, group="warm", exit_on_error=False)
+    def _warm(self, agent: Agent) -> None:
+        """Load the models while the user types (a failure shows on the first message)."""
+        try:
+            _ = agent.planner, agent.chat_backend
+        except Exception:
+            pass
 
     @on(AgentFailed)
     async def _failed(self, message: AgentFailed) -> None:
