@@ -81,6 +81,7 @@ NEGATION = _c(
     r"|\b(?:no|nao|nunca|jamas|non)\s+(?:(?:me|voy|a|quiero|pienso|en|quisiera|estoy|tengo|"
     r"ganas|de|planeo|intento|voglio|vou|quero|penso|em|sono|ho)\s+){0,3}"
     r"|\b(?:ne|n)\s+(?:\w+\s+){0,2}(?:pas|jamais|point)\s+(?:(?:de|envie|a|me|j)\s+){0,2}"
+    r"|\b(?:pas|jamais)\s+(?:(?:de|envie|a|me|j|vraiment)\s+){0,2}"
     r"|\b(?:nicht|nie|niemals|kein)\s+)$"
 )
 INTENT = _c(
@@ -584,7 +585,8 @@ _ROMANCE = [
         kind="other", unless=_unless(*_ES_FR_IDIOM, r"de risa", r"jugando", r"se cayo",
                                      r"sin querer", r"accidente\w*"), negatable=True),
     Rule("fr_self", _c(
-        r"\b(?:veux|voudrais|vais|pense a|envie de|compte|dois|prefererais|aimerais|besoin de|"
+        r"\b(?:veux|voudrais|vais|pense a|envie d(?:e)?|compte|dois|prefererais|aimerais|"
+        r"besoin d(?:e)?|"
         r"reve de|songe a|essaye de|essaie de|j ai essaye de|tente de) " + _ROMANCE_NEG +
         r"(?:\w+ )?(?:mourir|me tuer|me suicider|en finir|me foutre en l air|me faire du mal|me "
         r"blesser|me couper|me scarifier|me pendre|me jeter (?:d un|du|sous|par)|sauter (?:d un|"

@@ -217,7 +217,11 @@ _SENTENCE_END = re.compile(
 
 
 def sentences(stream: Iterator[str]) -> Iterator[str]:
-    """Group a token stream into sentences (a paragraph break is returned as ``"\\n"``)."""
+    """Group a token stream into sentences (a paragraph break is returned as ``"\\n"``).
+
+    Text left over at the end counts only if it ends like a sentence: a reply cut off by
+    its token budget does not end mid-thought.
+    """
     buffer = ""
     for piece in stream:
         buffer += piece
@@ -227,7 +231,7 @@ def sentences(stream: Iterator[str]) -> Iterator[str]:
                 yield sentence
             if "\n\n" in m.group(0) or m.group(0).strip() == "" and "\n" in m.group(0):
                 yield "\n"
-    if buffer.strip():
+    if re.search(r"[.!?…][\"'”’)]*$", buffer.strip()):
         yield buffer.strip()
 
 
