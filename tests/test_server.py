@@ -22,7 +22,14 @@ from calvados.backends.base import Backend
 from calvados.errors import ConfigError
 from calvados.planner import Planner
 from calvados.registry import Registry
-from calvados.server import AgentService, WorkQueue, check_bind, create_app, is_loopback
+from calvados.server import (
+    AgentService,
+    WorkQueue,
+    bind,
+    check_bind,
+    create_app,
+    is_loopback,
+)
 
 KEY = "test-key-123"
 CALVADOS = str(Path(sys.executable).with_name("calvados"))
@@ -202,6 +209,11 @@ def test_api_key_required_off_loopback(scripted: Any) -> None:
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
     with pytest.raises(ConfigError, match="--api-key"):
         check_bind("0.0.0.0", None)
+    taken = bind("127.0.0.1", 0)
+    taken.listen()
+    with pytest.raises(ConfigError, match="cannot listen on 127.0.0.1 port"):
+        bind("127.0.0.1", taken.getsockname()[1])
+    taken.close()
     env = {k: v for k, v in os.environ.items() if k != "CALVADOS_API_KEY"}
     refused = subprocess.run([CALVADOS, "serve", "--host", "0.0.0.0", "--port", "1"],
                              capture_output=True, text=True, env=env, timeout=60)
@@ -327,3 +339,29 @@ def test_the_python_sample_in_docs_runs(scripted: Any) -> None:
     assert proc.stdout.splitlines() == [
         "Sunny in Paris, 21°C.", "on-device: scripted-planner ['weather']",
         "Sunny in Lyon, 21°C."]
+
+
+def test_policy_ask_needs_the_request_to_consent(
+    scripted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The real privacy gate against a local Gemini-speaking server: nothing leaves unasked."""
+    from calvados.config import Settings
+    from gemini_server import FakeGemini, Reply
+
+    with FakeGemini([Reply("Rayleigh scattering.")]) as fake:
+        monkeypatch.setenv("CALVADOS_GEMINI_BASE_URL", fake.url)
+        service = make_service(scripted, [], ["A local answer."] * 3)
+        service.settings = Settings(gemini_api_key="k-0123456789", gemini_timeout=5)
+        with running(create_app(service)) as url:
+            oa = client(url)
+            question = "ask gemini why the sky is blue"
+            with pytest.raises(openai.PermissionDeniedError) as refused:
+                ask(oa, question)
+            assert fake.requests == []  # refused: nothing was sent
+            allowed = ask(oa, question, extra_body={"calvados": {"consent": True}})
+        assert len(fake.requests) == 1
+    assert refused.value.body["code"] == "consent_required"
+    needed = refused.value.response.json()["calvados"]["consent_needed"][0]
+    assert needed["data_classes"] == ["chat"] and question in needed["text"]
+    assert allowed.choices[0].message.content == "Rayleigh scattering."
+    assert allowed.model_extra["calvados"]["where"].startswith("cloud:")

@@ -18,21 +18,22 @@ from .common import parse_now
 @click.option("--no-warm", is_flag=True, help="Load the models on the first request, not now.")
 def serve(host: str, port: int, api_key: str | None, pending: int, no_warm: bool) -> None:
     """Serve the agent as an OpenAI-compatible API (/v1/chat/completions)."""
-    from ..server import AgentService, check_bind
+    from ..server import AgentService, bind, check_bind
     from ..server import serve as run_server
 
     check_bind(host, api_key)
+    sock = bind(host, port)
     service = AgentService()
     if not no_warm:
         click.echo("loading models...", err=True)
         service.warm()
     shown = f"[{host}]" if ":" in host else host
     click.echo(
-        f"Calvados on http://{shown}:{port}/v1 (OpenAPI: /openapi.json; "
+        f"Calvados on http://{shown}:{sock.getsockname()[1]}/v1 (OpenAPI: /openapi.json; "
         f"auth: {'bearer key' if api_key else 'none, loopback only'}; queue: {pending})",
         err=True,
     )
-    run_server(service, host=host, port=port, api_key=api_key, pending=pending)
+    run_server(service, sock, api_key=api_key, pending=pending)
 
 
 @cli.command()

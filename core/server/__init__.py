@@ -7,8 +7,9 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 
-from ..errors import ConfigError
+from ..errors import ConfigError, one_line
 from .app import create_app
 from .queue import DEFAULT_PENDING, QueueFull, WorkQueue
 from .turn import AgentService
@@ -36,20 +37,35 @@ def check_bind(host: str, api_key: str | None) -> None:
         )
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, or a one-line ConfigError (port in use, unknown address)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except (OSError, OverflowError) as exc:
+        sock.close()
+        reason = getattr(exc, "strerror", None) or one_line(exc)
+        raise ConfigError(f"cannot listen on {host} port {port}: {reason}") from None
+    return sock
+
+
 def serve(
     service: AgentService,
+    sock: socket.socket,
     *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
     api_key: str | None = None,
     pending: int = DEFAULT_PENDING,
 ) -> None:
-    """Run the server until interrupted (the running turn finishes before exit)."""
+    """Run the server on ``sock`` until interrupted (the running turn finishes before exit)."""
     import uvicorn
 
+    host = sock.getsockname()[0]
     check_bind(host, api_key)
     app = create_app(service, api_key=api_key, pending=pending)
-    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=30)
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=30)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 __all__ = [
@@ -59,6 +75,7 @@ __all__ = [
     "AgentService",
     "QueueFull",
     "WorkQueue",
+    "bind",
     "check_bind",
     "create_app",
     "is_loopback",
