@@ -220,3 +220,28 @@ def test_skills_list_shows_mcp_tools_and_names_the_failing_server(configured: Pa
     rows = {line.split()[0]: line.split() for line in proc.stdout.splitlines()}
     assert rows["echo_shout"][1:3] == ["mcp:echo", "external"]
     assert any("mcp:ghost" in line for line in proc.stderr.splitlines())
+
+
+def test_policy_treats_mcp_results_as_external(
+    configured: Path, scripted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """external=deny: an MCP tool's result never reaches the cloud, even when chat may."""
+    from calvados.config import Settings
+    from calvados.policy import set_rule
+    from gemini_server import FakeGemini, Reply
+
+    set_rule("external", "deny")
+    set_rule("chat", "allow")
+    registry = get_registry()
+    with FakeGemini([Reply("Noted.")]) as fake:
+        monkeypatch.setenv("CALVADOS_GEMINI_BASE_URL", fake.url)
+        planner = Planner(scripted(['echo_shout(text="code 7731")']),
+                          list(registry.tools.values()), registry.builtin_tools)
+        agent = Agent(registry=registry, planner=planner,
+                      settings=Settings(gemini_api_key="k-0123456789", gemini_timeout=5))
+        assert agent.ask("shout code 7731").text == "CODE 7731"
+        final = agent.ask("ask gemini what a good next step is")
+    assert final.where.startswith("cloud:") and len(fake.requests) == 1
+    sent = "\n".join(fake.requests[0].texts)
+    assert "good next step" in sent
+    assert "7731" not in sent  # the external turn stayed on the device

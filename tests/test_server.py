@@ -365,3 +365,15 @@ def test_policy_ask_needs_the_request_to_consent(
     assert needed["data_classes"] == ["chat"] and question in needed["text"]
     assert allowed.choices[0].message.content == "Rayleigh scattering."
     assert allowed.model_extra["calvados"]["where"].startswith("cloud:")
+
+
+@pytest.mark.slow
+def test_warm_loads_the_configured_models_without_leaving_a_session() -> None:
+    from calvados.config import Settings
+    from calvados.storage import list_sessions
+
+    service = AgentService(settings=Settings(planner="prompt"), registry=make_registry())
+    service.warm()
+    assert service.chat_model == "smollm2-135m"
+    assert service._planner is not None and service._planner.style == "fewshot"
+    assert list_sessions(Database()) == []

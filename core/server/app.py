@@ -101,7 +101,7 @@ class CalvadosAPI:
             return denied
         card = {
             "id": MODEL_ID, "object": "model", "created": 0, "owned_by": "calvados",
-            "calvados": {"chat_model": self.service.model_names[0],
+            "calvados": {"chat_model": self.service.chat_model,
                          "planner": self.service.settings.planner,
                          "tools": sorted(self.service.registry.tools)},
         }

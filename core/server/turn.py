@@ -110,18 +110,20 @@ class AgentService:
 
     def warm(self) -> None:
         """Load the planner and the chat model now instead of on the first request."""
-        agent = self.agent(None)
+        unsaved = Session("warm-up", self.db)  # never written: no empty session is left behind
+        agent = Agent(unsaved, settings=self.settings, registry=self.registry, db=self.db,
+                      planner=self._planner, chat_backend=self._chat_backend)
         _ = agent.planner, agent.chat_backend
         with self._lock:
             self._planner = agent._planner
             self._chat_backend = agent._chat_backend
 
     @property
-    def model_names(self) -> list[str]:
-        names = [self.settings.default_model]
+    def chat_model(self) -> str:
+        """The chat model's name (the loaded one, else the configured one)."""
         if self._chat_backend is not None and self._chat_backend.model_name:
-            names = [self._chat_backend.model_name]
-        return names
+            return self._chat_backend.model_name
+        return self.settings.default_model
 
 
 def run_turn(service: AgentService, request: TurnRequest, emit: Emit) -> None:
