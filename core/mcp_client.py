@@ -22,6 +22,7 @@ import concurrent.futures
 import functools
 import json
 import keyword
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -36,6 +37,7 @@ from .paths import user_dir
 from .tools import Tool, ToolContext, describe_validation_error
 
 DATA_CLASS = "external"
+DEPTH_ENV = "CALVADOS_MCP_DEPTH"  # set for the servers we start: a Calvados among them starts none
 
 
 class McpServerSpec(BaseModel):
@@ -132,8 +134,8 @@ class McpConnection:
         self._loop = asyncio.get_running_loop()
         self._stop = asyncio.Event()
         params = StdioServerParameters(
-            command=self.spec.command, args=self.spec.args, env=self.spec.env or None,
-            cwd=self.spec.cwd,
+            command=self.spec.command, args=self.spec.args,
+            env={**self.spec.env, DEPTH_ENV: "1"}, cwd=self.spec.cwd,
         )
         log = log_path(self.name)
         with log.open("a", encoding="utf-8") as errlog:
@@ -310,6 +312,8 @@ def mcp_plugins() -> list[tuple[str, Callable[[], McpSkill]]]:
     """One ``(name, loader)`` per server in the config; nothing starts before the hook runs."""
     from .config import load_settings
 
+    if os.environ.get(DEPTH_ENV):  # started by another Calvados: no chains, no loops
+        return []
     try:
         servers = load_settings().mcp_servers
     except CalvadosError:  # a broken config is reported where settings are loaded

@@ -245,3 +245,21 @@ def test_policy_treats_mcp_results_as_external(
     sent = "\n".join(fake.requests[0].texts)
     assert "good next step" in sent
     assert "7731" not in sent  # the external turn stayed on the device
+
+
+def test_calvados_as_a_configured_server_does_not_loop(home: Path) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(textwrap.dedent(f"""\
+        [mcp_servers.self]
+        command = {str(CALVADOS)!r}
+        args = ["mcp"]
+        env = {{ CALVADOS_HOME = {str(home)!r} }}
+        """))
+    try:
+        registry = get_registry()
+        mine = sorted(name for name in registry.tools if name.startswith("self_"))
+        assert not [p for p in registry.problems if "mcp:self" in p], registry.problems
+        assert mine and not any(name.startswith("self_self_") for name in mine)
+        assert {f"self_{name}" for name in registry.builtin_tools} == set(mine)
+    finally:
+        close_all()
