@@ -344,7 +344,7 @@ def _model_sentences(ctx: ToolContext | None, said: str) -> Iterator[str]:
             return
         yield sentence
         count += 1
-        if sentence.endswith("?") or count == 3:
+        if sentence.endswith("?") or count == 2:
             return
 
 
@@ -390,15 +390,15 @@ def comfort(
     source = "model"
     try:
         for sentence in _model_sentences(ctx, said):
+            yield (" " if shown else "") + sentence
             shown.append(sentence)
-            yield sentence + " "
     except CalvadosError:
         pass  # no local model: the template still answers
     if len(shown) < 2 or not any(s.endswith("?") for s in shown):
         source = "model+template" if shown else "template"
         for sentence in template_reply(feeling, situation)[len(shown):] or [_question(said)]:
+            yield (" " if shown else "") + sentence
             shown.append(sentence)
-            yield sentence + " "
     hints = _hints(said)
     for hint in hints:
         yield "\n\n" + hint

@@ -1,0 +1,324 @@
+"""Support skills: crisis resources by region, comfort from the local model, paced breathing."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+from calvados import Agent, ToolArgumentError, ToolContext
+from calvados.backends.base import Backend
+from calvados.config import Settings
+from calvados.errors import ModelError
+from calvados.evaluation import call_matches
+from calvados.planner import ToolCall
+from calvados.plugins import support
+from calvados.plugins.support import (
+    BREATHING_HINT,
+    RESOURCES_HINT,
+    breathing_exercise,
+    check_sentence,
+    comfort,
+    crisis_resources,
+    resources,
+)
+from calvados.registry import Registry, get_registry
+from conftest import NOW, ScriptedBackend
+
+
+def run(tool: Any, args: dict[str, Any], ctx: ToolContext) -> tuple[list[str], dict[str, Any]]:
+    chunks: list[str] = []
+    final: dict[str, Any] = {}
+    result = tool.run(args, ctx)
+    for item in result if not isinstance(result, dict) else [result]:
+        if isinstance(item, str):
+            chunks.append(item)
+        else:
+            final = item
+    return chunks, final
+
+
+# ---------------------------------------------------------------------------- crisis resources
+
+def _iso_codes() -> set[str]:
+    return set(support._iso_names())
+
+
+def test_the_data_file_covers_25_countries_with_sources_and_a_fallback() -> None:
+    data = resources()
+    countries = data["countries"]
+    assert len(countries) >= 25
+    assert set(countries) <= _iso_codes()
+    for code, entry in [*countries.items(), ("international", data["international"])]:
+        assert entry["name"] and entry["emergency"], code
+        assert entry["lines"], code
+        assert entry["sources"] and all(s.startswith("http") for s in entry["sources"]), code
+        for line in entry["lines"]:
+            assert line["name"] and (line.get("phone") or line.get("text") or line.get("url"))
+
+
+@pytest.mark.parametrize(("given", "code"), [
+    ("Canada", "CA"), ("CA", "CA"), ("canada", "CA"), ("CAN", "CA"), ("en_CA.UTF-8", "CA"),
+    ("UK", "GB"), ("United Kingdom", "GB"), ("GB", "GB"), ("England", "GB"), ("the U.K.", "GB"),
+    ("USA", "US"), ("United States", "US"), ("america", "US"), ("España", "ES"),
+    ("Deutschland", "DE"), ("Holland", "NL"), ("South Korea", "KR"), ("Türkiye", "TR"),
+    ("Myanmar", "MM"), ("Burma", "MM"), ("Saint Kitts & Nevis", "KN"),
+])
+def test_regions_are_normalized_to_iso_codes(given: str, code: str) -> None:
+    args = crisis_resources.validate({"region": given}, ToolContext(now=NOW))
+    assert args.region == code  # type: ignore[attr-defined]
+
+
+def test_an_unknown_region_is_a_one_line_error() -> None:
+    with pytest.raises(ToolArgumentError, match="unknown region 'Atlantis'") as err:
+        crisis_resources.validate({"region": "Atlantis"}, ToolContext(now=NOW))
+    assert "\n" not in str(err.value)
+
+
+def test_the_planner_eval_compares_regions_after_validation() -> None:
+    registry = Registry(tools={"crisis_resources": crisis_resources})
+    ctx = ToolContext(now=NOW)
+    want = {"tool": "crisis_resources", "arguments": {"region": "GB"}}
+    assert call_matches(registry, want, ToolCall("crisis_resources", {"region": "UK"}), ctx)
+    assert call_matches(registry, want, ToolCall("crisis_resources", {"region": "united kingdom"}),
+                        ctx)
+    assert not call_matches(registry, want, ToolCall("crisis_resources", {"region": "IE"}), ctx)
+
+
+def test_resources_for_a_region_list_its_lines_and_emergency_number() -> None:
+    _, result = run(crisis_resources, {"region": "France"}, ToolContext(now=NOW))
+    assert result["region"] == "FR" and not result["fallback"]
+    assert "3114" in result["text"] and "112" in result["text"]
+    assert result["sources"]
+
+
+def test_a_country_without_a_checked_list_gets_the_directories() -> None:
+    _, result = run(crisis_resources, {"region": "Turkey"}, ToolContext(now=NOW))
+    assert result["fallback"] and result["region"] == "TR"
+    assert "Turkey" in result["text"] and "findahelpline.com" in result["text"]
+
+
+def test_without_a_region_the_config_decides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    agent = Agent(settings=Settings(region="New Zealand"), registry=get_registry())
+    assert "1737" in agent.run_tool("crisis_resources", {}).text
+
+
+def test_then_the_locale_then_the_international_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    agent = Agent(settings=Settings(), registry=get_registry())
+    assert agent.run_tool("crisis_resources", {}).result["region"] == "BE"
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    result = agent.run_tool("crisis_resources", {}).result
+    assert result["region"] is None and result["fallback"]
+    assert "findahelpline.com" in result["text"]
+
+
+def test_a_bad_configured_region_falls_back_instead_of_failing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LANG", "en_IE.UTF-8")
+    agent = Agent(settings=Settings(region="Narnia"), registry=get_registry())
+    assert agent.run_tool("crisis_resources", {}).result["region"] == "IE"
+
+
+# ---------------------------------------------------------------------------- comfort
+
+def comfort_ctx(reply: str | None) -> tuple[ToolContext, ScriptedBackend]:
+    backend = ScriptedBackend([reply] if reply is not None else [])
+    return ToolContext(now=NOW, extras={"backend": backend}), backend
+
+
+GOOD = ("It sounds like the exam is weighing on you. It makes sense to feel nervous before "
+        "something that matters to you. What part of tomorrow worries you most?")
+
+
+def test_comfort_streams_the_models_reflective_reply() -> None:
+    ctx, backend = comfort_ctx(GOOD)
+    chunks, result = run(comfort, {"feeling": "nervous", "situation": "my exam is tomorrow"}, ctx)
+    assert result["source"] == "model"
+    assert len(chunks) >= 3  # sentence by sentence
+    assert result["text"].startswith(GOOD)
+    assert result["text"].count("?") == 1
+    assert "I feel nervous. my exam is tomorrow." in backend.prompts[0]
+    assert "breathing_exercise" in result["suggestions"] and BREATHING_HINT in result["text"]
+
+
+@pytest.mark.parametrize("reply", [
+    "It sounds like you have depression. What do you think?",
+    "You could take 50 mg of sertraline to feel better. How does that sound?",
+    "You might have an anxiety disorder. Would you like to talk?",
+    "Just calm down, it's not a big deal. What happened?",
+    "Please call 555-0199 right now. Are you there?",
+    "",
+    "<|im_start|>assistant",
+])
+def test_comfort_never_shows_a_diagnosis_prescription_or_junk(reply: str) -> None:
+    ctx, _ = comfort_ctx(reply)
+    chunks, result = run(comfort, {"feeling": "sad"}, ctx)
+    assert result["source"] == "template"
+    text = "".join(chunks)
+    for bad in ("depression", "mg", "sertraline", "disorder", "calm down", "555", "<|"):
+        assert bad not in text
+    assert text.startswith("It sounds like you're feeling sad")
+    assert text.strip().endswith("?")
+
+
+def test_comfort_keeps_good_sentences_and_completes_the_structure() -> None:
+    ctx, _ = comfort_ctx("That sounds really lonely. You should try melatonin tonight.")
+    _, result = run(comfort, {"feeling": "lonely", "situation": "I moved to a new city"}, ctx)
+    assert result["source"] == "model+template"
+    assert result["text"].startswith("That sounds really lonely.")
+    assert "melatonin" not in result["text"] and "?" in result["text"]
+    assert RESOURCES_HINT in result["text"]
+
+
+def test_comfort_without_a_local_model_still_answers() -> None:
+    class Missing(Backend):
+        def complete(self, prompt: str, **kwargs: Any) -> Iterator[str]:
+            raise ModelError("model smollm2-135m: file missing")
+
+    ctx = ToolContext(now=NOW, extras={"backend": Missing()})
+    _, result = run(comfort, {"feeling": "worried", "situation": "my job"}, ctx)
+    assert result["source"] == "template"
+    assert result["text"].startswith("It sounds like you're feeling worried, with your job.")
+
+
+def test_comfort_turns_to_the_crisis_protocol_without_the_model() -> None:
+    ctx, backend = comfort_ctx(GOOD)
+    _, result = run(comfort, {"feeling": "hopeless", "situation": "I want to end my life"}, ctx)
+    assert result["crisis"] is True and backend.prompts == []
+    assert "findahelpline.com" in result["text"] or "Support you can reach" in result["text"]
+
+
+def test_the_sentence_check_allows_the_users_own_words() -> None:
+    said = "I feel sad. my dog died last week."
+    assert check_sentence("I'm so sorry your dog died.", said) is None
+    assert check_sentence("Death comes for us all.", "I feel sad.") == "dark"
+    assert check_sentence("You probably have depression.", said) == "diagnosis"
+
+
+def test_comfort_reply_from_the_real_local_model(smollm2: Backend) -> None:
+    ctx = ToolContext(now=NOW, extras={"backend": smollm2})
+    args = {"feeling": "anxious", "situation": "I have a job interview tomorrow"}
+    chunks, result = run(comfort, args, ctx)
+    text = result["text"]
+    assert "".join(chunks) == text
+    body = text.split("\n\n")[0]
+    assert body.count("?") == 1 and body.strip().endswith("?")
+    said = "I feel anxious. I have a job interview tomorrow."
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    assert all(check_sentence(s, said) is None for s in sentences), sentences
+    assert "breathing_exercise" in result["suggestions"]
+    print(f"comfort source: {result['source']}: {text!r}")
+
+
+# ---------------------------------------------------------------------------- breathing
+
+class FakeClock:
+    """Time that moves only when slept (or when the test moves it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        assert seconds > 0
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+def breathe(minutes: int, clock: FakeClock, lag: float = 0.0,
+            **extras: Any) -> tuple[list[tuple[float, str]], dict[str, Any]]:
+    ctx = ToolContext(now=NOW, extras={"clock": clock, "sleep": clock.sleep, **extras})
+    shown: list[tuple[float, str]] = []
+    final: dict[str, Any] = {}
+    for item in breathing_exercise.run({"minutes": minutes}, ctx):
+        if isinstance(item, str):
+            shown.append((round(clock() - 1000.0, 3), item))
+            clock.now += lag  # a slow screen
+        else:
+            final = item
+    return shown, final
+
+
+def test_breathing_steps_come_in_real_time_for_the_whole_duration() -> None:
+    clock = FakeClock()
+    shown, result = breathe(2, clock)
+    steps = shown[1:-1]
+    assert len(steps) == 30 and result["breaths"] == 10 and result["completed"]
+    expected = [12 * n + offset for n in range(10) for offset in (0, 4, 6)]
+    assert [t for t, _ in steps] == expected
+    assert [re.search(r"\((\d+) s\)", s).group(1) for _, s in steps[:3]] == ["4", "2", "6"]  # type: ignore[union-attr]
+    assert "breathe in" in steps[0][1] and "Hold" in steps[1][1] and "out" in steps[2][1]
+    assert shown[-1][0] == 120.0 and result["seconds"] == 120.0
+    assert max(clock.slept) <= 0.25  # short slices: a stop is noticed quickly
+
+
+def test_a_slow_consumer_does_not_stretch_the_exercise() -> None:
+    clock = FakeClock()
+    shown, result = breathe(1, clock, lag=0.1)
+    times = [t for t, _ in shown[1:-1]]
+    assert [round(t) for t in times] == [12 * n + o for n in range(5) for o in (0, 4, 6)]
+    assert all(abs(t - round(t)) <= 0.1 + 1e-9 for t in times)
+    assert result["seconds"] == pytest.approx(60.0, abs=0.11)
+
+
+def test_breathing_can_be_stopped_mid_step() -> None:
+    clock = FakeClock()
+    stop_at = 1000.0 + 12 * 3 + 5  # during the fourth breath's hold
+    shown, result = breathe(5, clock, cancel=lambda: clock.now >= stop_at)
+    assert not result["completed"] and result["breaths"] == 3
+    assert result["seconds"] == pytest.approx(41.0, abs=0.25)
+    assert shown[-1][1].startswith("Stopped after 3 breaths")
+
+
+def test_breathing_stops_on_an_event_or_ctrl_c() -> None:
+    clock = FakeClock()
+    event = threading.Event()
+    event.set()
+    shown, result = breathe(3, clock, cancel=event)
+    assert result["steps"] == 0 and len(shown) == 2
+
+    def interrupt(seconds: float) -> None:
+        if clock.now >= 1010:
+            raise KeyboardInterrupt
+        clock.now += seconds
+
+    ctx = ToolContext(now=NOW, extras={"clock": clock, "sleep": interrupt})
+    clock.now = 1000.0
+    items = list(breathing_exercise.run({"minutes": 2}, ctx))
+    assert items[-1]["breaths"] == 0 and items[-1]["steps"] == 2 and not items[-1]["completed"]
+
+
+@pytest.mark.parametrize("minutes", [0, 31, -2])
+def test_breathing_minutes_are_bounded(minutes: int) -> None:
+    with pytest.raises(ToolArgumentError, match="minutes"):
+        breathing_exercise.validate({"minutes": minutes}, ToolContext(now=NOW))
+
+
+def test_the_chat_ui_reads_each_streamed_step() -> None:
+    breathing_view = pytest.importorskip("calvados.tui.widgets.breathing")
+    shown, _ = breathe(1, FakeClock())
+    steps = [breathing_view.Step.parse(s) for _, s in shown[1:4]]
+    assert [(s.phase, s.seconds) for s in steps] == [("in", 4.0), ("hold", 2.0), ("out", 6.0)]
+    assert breathing_view.Step.parse(shown[0][1]).phase == "other"
+
+
+def test_support_tools_are_emotional_and_registered_with_examples() -> None:
+    registry = get_registry()
+    for name in ("comfort", "breathing_exercise", "crisis_resources"):
+        tool = registry.tool(name)
+        assert tool.data_class == "emotional" and name in registry.builtin_tools
+        assert len(tool.examples) >= 5
+        ctx = ToolContext(now=datetime(2026, 1, 5))
+        for example in tool.examples:
+            tool.validate(example.arguments, ctx)
