@@ -342,9 +342,11 @@ def _model_sentences(ctx: ToolContext | None, said: str) -> Iterator[str]:
             continue
         if check_sentence(sentence, said) is not None:
             return
+        if count == 2 and not sentence.endswith("?"):
+            return  # a third sentence only if it is the question
         yield sentence
         count += 1
-        if sentence.endswith("?") or count == 2:
+        if sentence.endswith("?"):
             return
 
 
