@@ -16,6 +16,7 @@ import calvados
 import pytest
 from calvados import Agent, Database, Session, ToolContext
 from calvados.backends.base import Backend
+from calvados.config import load_settings
 from calvados.planner import Planner
 from calvados.policy import DEFAULTS, Policy
 from calvados.registry import Registry
@@ -582,3 +583,30 @@ async def test_a_failing_model_is_one_line_and_loses_nothing() -> None:
         assert view.where_text == "✗ error: model crashed: out of memory"
         await ready(pilot)
     assert stored(rig.agents[0]) == [("user", "hello"), ("assistant", "Half a ")]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_start_is_one_line_and_can_be_retried(home: Path) -> None:
+    rig = Rig(["none"], ["Hello."], [])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text("max_steps = [", "utf-8")
+
+    def factory(session_id: str | None) -> Agent:
+        load_settings()  # what Agent() does first: a broken config.toml fails here
+        return rig.factory(session_id)
+
+    async with CalvadosApp(factory).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, CalvadosApp)
+        await until(pilot, lambda: app.chat.state == "broken")
+        (note,) = [str(n.content) for n in app.query(".notice")]
+        assert note.startswith("‣ cannot start: ") and "is not valid TOML" in note
+        assert "\n" not in note
+        app.chat.query_one("#prompt", Input).value = "hello"
+        await pilot.press("enter")
+        assert app.chat.query_one("#prompt", Input).value == "hello"  # kept, not lost
+        (home / "config.toml").write_text("max_steps = 3\n", "utf-8")
+        await pilot.press("ctrl+n")
+        await ready(pilot)
+        view = await finished(pilot, await say(pilot, "hello"))
+        assert view.text == "Hello."

@@ -49,6 +49,7 @@ class CalvadosApp(App[None]):
     ) -> None:
         super().__init__()
         self.agent_factory: AgentFactory = agent_factory or default_agent_factory
+        self.warm_planner = agent_factory is None  # an injected agent may be scripted
         self.initial_session = session_id
         self.agent: Agent | None = None
         self.theme = {"light": LIGHT, "dark": DARK}.get(theme or "", theme or DARK)

@@ -131,9 +131,15 @@ class ChatScreen(Screen[None]):
 
     @work(thread=True, group="warm", exit_on_error=False)
     def _warm(self, agent: Agent) -> None:
-        """Load the models while the user types (a failure shows on the first message)."""
+        """Load the models while the user types (a failure shows on the first message).
+
+        With the real agent, one throw-away plan also fills the planner's prompt cache,
+        so the first message only pays for its own words.
+        """
         try:
             _ = agent.planner, agent.chat_backend
+            if self.calvados.warm_planner:
+                agent.plan("hello", history=[])
         except Exception:
             pass
 
@@ -152,7 +158,7 @@ class ChatScreen(Screen[None]):
         current = self.agent.session.id if self.agent else None
         if message.session_id is not None and message.session_id == current:
             return
-        if self.state != "idle":
+        if self.state not in ("idle", "broken"):
             self.notify("Finish or cancel the current reply first (esc).", severity="warning")
             return
         self.open_session(message.session_id)
@@ -166,8 +172,8 @@ class ChatScreen(Screen[None]):
 
     def settings_changed(self) -> None:
         """Reopen the session so a new default model or policy takes effect."""
-        if self.state == "idle" and self.agent is not None:
-            self.open_session(self.agent.session.id)
+        if self.state in ("idle", "broken"):
+            self.open_session(self.agent.session.id if self.agent else None)
         else:
             self.reopen_after_turn = True
 
@@ -185,6 +191,10 @@ class ChatScreen(Screen[None]):
         if self.state in ("running", "stopping"):
             self.notify("Still working on the last message (esc cancels it).",
                         severity="warning")
+            return
+        if self.state == "broken":
+            self.notify("No session is open (see the message above); ctrl+n tries again.",
+                        severity="error")
             return
         event.input.clear()
         if self.state != "idle":
