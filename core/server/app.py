@@ -52,7 +52,10 @@ class Channel:
         self.queue: asyncio.Queue[object] = asyncio.Queue()
 
     def emit(self, item: object) -> None:
-        self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        try:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        except RuntimeError:  # the loop is gone (shutdown): the turn still runs to its end
+            pass
 
     def watch(self, future: Future[Any]) -> None:
         """If the job never ran (shutdown) or crashed, still end the stream."""
