@@ -32,11 +32,11 @@ from .events import ConsentNeeded, Event, Final, Notice, Token
 from .ledger import Entry, Ledger
 from .planner import NO_TOOL, ToolCall
 from .policy import Policy, Verdict
-from .redact import Redactor
 
 if TYPE_CHECKING:
     from .agent import Agent
     from .backends.gemini import FunctionCall
+    from .redact import Redactor
 
 LOCAL_WINDOW = 2048
 REPLY_TOKENS = 300
@@ -406,6 +406,8 @@ class CloudGate:
             if explicit:
                 yield Notice("cloud: unreachable a moment ago; answered on this device")
             return None
+        from .redact import Redactor  # compiled on first use: start-up stays fast
+
         redactor = Redactor(self.agent.settings.user_names)
         sent = redactor.redact_messages(messages)
         text = render(sent, tools)

@@ -20,7 +20,7 @@ from calvados.config import Settings
 from calvados.errors import CloudError, CloudUnreachable, ConfigError
 from calvados.hybrid import NO_KEY_NOTE, STATE_LOCAL_ONLY, should_escalate
 from calvados.planner import Plan, Planner
-from calvados.plugins import Registry
+from calvados.registry import Registry
 from calvados.policy import DEFAULTS, Policy, set_rule
 from conftest import ScriptedBackend
 from gemini_server import FakeGemini, Reply, Request, closed_port_url
@@ -239,6 +239,9 @@ FAILURES = {
     "slow": (Reply(delay=2.0), 2, "did not answer within 0.5 s"),
     "malformed": (Reply(raw=b"data: {not json\r\n\r\n"), 1, "malformed"),
     "empty": (Reply(raw=b"data: {}\r\n\r\n"), 1, "empty or malformed"),
+    "broken stream": (Reply(raw=b"data: " + json.dumps(
+        {"candidates": [{"content": {"role": "model", "parts": [{"text": "Partial "}]}}]}
+    ).encode() + b"\r\n\r\ndata: {oops\r\n\r\n"), 1, "malformed"),
 }
 
 
