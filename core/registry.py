@@ -27,6 +27,7 @@ DEFAULT_PLUGINS = (
     "calvados.plugins.documents",
     "calvados.plugins.travel",
     "calvados.plugins.support",
+    "calvados.plugins.stories",
 )
 
 
