@@ -20,8 +20,8 @@ from calvados.config import Settings
 from calvados.errors import CloudError, CloudUnreachable, ConfigError
 from calvados.hybrid import NO_KEY_NOTE, STATE_LOCAL_ONLY, should_escalate
 from calvados.planner import Plan, Planner
-from calvados.registry import Registry
 from calvados.policy import DEFAULTS, Policy, set_rule
+from calvados.registry import Registry
 from conftest import ScriptedBackend
 from gemini_server import FakeGemini, Reply, Request, closed_port_url
 

@@ -19,8 +19,8 @@ from calvados import Agent, ConfirmationNeeded, Event, Final, ToolContext, tool
 from calvados.config import Settings
 from calvados.paths import config_path
 from calvados.planner import Planner
-from calvados.plugins import Registry
 from calvados.policy import Policy, set_rule
+from calvados.registry import Registry
 from conftest import ScriptedBackend
 from gemini_server import FakeGemini, Reply
 
