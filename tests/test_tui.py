@@ -19,7 +19,7 @@ from calvados.backends.base import Backend
 from calvados.config import load_settings
 from calvados.planner import Planner
 from calvados.policy import DEFAULTS, Policy
-from calvados.registry import Registry
+from calvados.registry import Registry, get_registry
 from calvados.tools import Tool
 from calvados.tui import CalvadosApp
 from calvados.tui.screens import (
@@ -121,12 +121,12 @@ class Rig:
 
     def __init__(
         self, plans: list[str], replies: list[str], tools: list[Tool],
-        chat: Backend | None = None, model: str = "",
+        chat: Backend | None = None, model: str = "", registry: Registry | None = None,
     ) -> None:
         self.planner = ScriptedBackend(plans, model_name=model or "scripted-planner")
         self.chat = chat or ScriptedBackend(replies, model_name=model or "scripted-chat")
         self.tools = tools
-        self.registry = Registry(tools={t.name: t for t in tools})
+        self.registry = registry or Registry(tools={t.name: t for t in tools})
         self.agents: list[Agent] = []
 
     def factory(self, session_id: str | None) -> Agent:
@@ -237,28 +237,54 @@ async def test_tool_reply_shows_cards_with_arguments_and_results() -> None:
 
 @pytest.mark.asyncio
 async def test_booking_confirmed_then_refused() -> None:
-    plans = ['book_offer(offer_id="OF-1")', 'book_offer(offer_id="OF-2")']
-    rig = Rig(plans, [], [book_offer])
+    """The real travel skill (sandbox provider): search, book one offer, refuse another."""
+    registry = get_registry()
+    if "book_offer" not in registry.tools:
+        pytest.skip("the travel skill is not installed")
+    plans = ['search_flights(origin="BOS", destination="Lisbon", depart_date="March 3rd")',
+             'book_offer(offer_id="FL-0001")', 'book_offer(offer_id="FL-0002")']
+    rig = Rig(plans, [], list(registry.tools.values()), registry=registry)
     async with rig.app().run_test(size=SIZE) as pilot:
-        first = await say(pilot, "book OF-1")
+        search = await finished(pilot, await say(pilot, "flights from Boston to Lisbon March 3rd"))
+        assert "FL-0001" in search.text and "SANDBOX" in search.text
+
+        first = await say(pilot, "book FL-0001")
         dialog = await modal(pilot, ConfirmScreen)
-        assert dialog.request.arguments == {"offer_id": "OF-1"}
+        assert dialog.request.tool == "book_offer"
+        assert dialog.request.arguments == {"offer_id": "FL-0001"}
         assert pilot.app.chat.busy.label == "waiting for your answer…"
         await pilot.press("y")
         await finished(pilot, first)
         assert first.cards[0].title == "✓ book_offer · done"
-        assert first.text == "Booked OF-1."
+        assert first.where_text.endswith("tools: book_offer")
 
-        second = await say(pilot, "book OF-2")
+        second = await say(pilot, "book FL-0002")
         await modal(pilot, ConfirmScreen)
         await pilot.click("#no")
         await finished(pilot, second)
         assert second.cards[0].title == "⊘ book_offer · not confirmed"
         assert second.text == "Cancelled: book_offer was not confirmed."
     agent = rig.agents[0]
-    assert agent.session.get_state("booked") == ["OF-1"]
     statuses = [(c["tool"], c["status"]) for c in agent.session.tool_calls()]
-    assert statuses == [("book_offer", "ok"), ("book_offer", "refused")]
+    assert statuses == [("search_flights", "ok"), ("book_offer", "ok"), ("book_offer", "refused")]
+    booked = agent.run_tool("list_bookings", {}).result
+    assert [b["offer_id"] for b in booked["upcoming"]] == ["FL-0001"]
+
+
+@pytest.mark.asyncio
+async def test_a_needs_confirmation_tool_is_asked_before_it_runs() -> None:
+    plans = ['book_offer(offer_id="OF-1")', 'book_offer(offer_id="OF-2")']
+    rig = Rig(plans, [], [book_offer])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        first = await say(pilot, "book OF-1")
+        await modal(pilot, ConfirmScreen)
+        await pilot.press("y")
+        assert (await finished(pilot, first)).text == "Booked OF-1."
+        second = await say(pilot, "book OF-2")
+        await modal(pilot, ConfirmScreen)
+        await pilot.press("escape")
+        await finished(pilot, second)
+    assert rig.agents[0].session.get_state("booked") == ["OF-1"]
 
 
 @pytest.mark.asyncio
@@ -610,3 +636,13 @@ async def test_a_failing_start_is_one_line_and_can_be_retried(home: Path) -> Non
         await ready(pilot)
         view = await finished(pilot, await say(pilot, "hello"))
         assert view.text == "Hello."
+
+
+def test_plain_keeps_the_line_repl() -> None:
+    from calvados.cli import chat as _  # noqa: F401  (registers the chat command)
+    from calvados.cli import cli
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["chat", "--plain"], input="/quit\n")
+    assert result.exit_code == 0, result.output
+    assert "/quit to leave" in result.output
