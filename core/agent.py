@@ -70,6 +70,7 @@ class Agent:
         self._planner = planner
         self._chat_backend = chat_backend
         self.notices: list[str] = list(self.registry.problems)
+        self.tool_extras: dict[str, Any] = {}  # given to every tool's context (e.g. "cancel")
         self.cloud = CloudGate(self)
 
     # ------------------------------------------------------------------ services
@@ -98,7 +99,8 @@ class Agent:
         return self._chat_backend
 
     def context(self) -> ToolContext:
-        return ToolContext(now=self.now(), session=self.session, agent=self)
+        return ToolContext(now=self.now(), session=self.session, agent=self,
+                           extras=dict(self.tool_extras))
 
     # ------------------------------------------------------------------ planning
 

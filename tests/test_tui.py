@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -442,6 +443,39 @@ async def test_breathing_exercise_is_shown_live() -> None:
         assert view.where_text.endswith("tools: breathing_exercise")
 
 
+@pytest.mark.asyncio
+async def test_esc_stops_the_real_breathing_exercise_at_once() -> None:
+    registry = get_registry()
+    if "breathing_exercise" not in registry.tools:
+        pytest.skip("the support skill is not installed")
+    slept: list[float] = []
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:  # the exercise's own clock, 25x faster than real
+        slept.append(seconds)
+        clock[0] += seconds
+        time.sleep(seconds / 25)
+
+    rig = Rig(["breathing_exercise(minutes=1)"], [], list(registry.tools.values()),
+              registry=registry)
+    async with rig.app().run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        assert app.agent is not None
+        app.agent.tool_extras.update(clock=lambda: clock[0], sleep=sleep)
+        view = await say(pilot, "help me breathe for a minute")
+        await until(pilot, lambda: view.query(BreathingView))
+        live = view.query_one(BreathingView)
+        await until(pilot, lambda: len(live.steps) == 2)  # the intro, then breath 1: in
+        assert live.steps[1].phase == "in" and live.steps[1].seconds == 4.0
+        await pilot.press("escape")
+        before = len(slept)
+        await until(pilot, lambda: view.state == "cancelled")
+        assert len(slept) - before <= 2  # stopped within a slice, not at the end of the step
+        assert str(live.query_one("#breathing-count").content) == "stopped"
+    (user, reply) = stored(rig.agents[0])
+    assert "Breath 1 of " in reply[1] and "breathe in slowly" in reply[1]
+
+
 def test_breathing_steps_are_paced() -> None:
     from calvados.tui.widgets.breathing import Step, bar
 
@@ -464,29 +498,70 @@ async def test_scan_without_the_document_skill_says_so() -> None:
 
 
 @pytest.mark.asyncio
-async def test_scan_runs_the_registered_document_tool(tmp_path: Path) -> None:
+async def test_scan_runs_the_document_skill(tmp_path: Path) -> None:
+    """/scan with the real documents skill on a real PDF, then a missing file."""
+    from fpdf import FPDF
+
+    registry = get_registry()
+    if "scan_document" not in registry.tools:
+        pytest.skip("the documents skill is not installed")
+    pdf = FPDF()
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=14)
+        pdf.cell(0, 10, f"Page {page}: the lease ends on 31 March 2027.")
+    doc = tmp_path / "my lease.pdf"
+    pdf.output(str(doc))
+    rig = Rig([], [], list(registry.tools.values()), registry=registry)
+    async with rig.app().run_test(size=SIZE) as pilot:
+        view = await finished(pilot, await say(pilot, f'/scan "{doc}" French'))
+        assert view.cards[0].arguments == {"path": str(doc), "language": "French"}
+        assert view.cards[0].title == "✓ scan_document · done"
+        assert view.text.startswith("Scanned my lease.pdf: 2 pages")
+        assert "[p. 2]" in view.text and "31 March 2027" in view.text
+        assert view.where_text == "⌂ on-device: scan_document · tools: scan_document"
+        missing = await finished(pilot, await say(pilot, "/scan nowhere.pdf"))
+        assert missing.cards[0].title == "✗ scan_document · failed"
+        assert "nowhere.pdf" in str(missing.cards[0].query_one(".tool-result").content)
+    stored_messages = stored(rig.agents[0])
+    assert stored_messages[:2] == [("user", f"/scan '{doc}'"), ("assistant", view.text)]
+
+
+@pytest.mark.asyncio
+async def test_long_scan_shows_progress_and_esc_stops_it(tmp_path: Path) -> None:
+    gate = threading.Semaphore(0)
+
     @calvados.tool(name="scan_document", data_class="document")
-    def scan_document(path: str, language: str = "eng") -> dict[str, Any]:
-        """Read a document.
+    def scan_document(path: str, ctx: ToolContext) -> dict[str, Any]:
+        """Read a long document page by page.
 
         Args:
             path: The file.
-            language: Its language.
         """
-        text = Path(path).read_text("utf-8")
-        return {"text": f"Scanned {Path(path).name} ({language}): {len(text.split())} words."}
+        for page in range(1, 301):
+            if ctx.extras["cancel"].is_set():
+                raise calvados.ToolError(f"scan cancelled after {page - 1} of 300 pages")
+            ctx.extras["progress"](page, 300, "scanning big.pdf")
+            assert gate.acquire(timeout=10)
+        return {"text": "Scanned."}
 
-    doc = tmp_path / "my notes.txt"
-    doc.write_text("one two three", "utf-8")
     rig = Rig([], [], [scan_document])
     async with rig.app().run_test(size=SIZE) as pilot:
-        view = await finished(pilot, await say(pilot, f'/scan "{doc}" fra'))
-        assert view.cards[0].arguments == {"path": str(doc), "language": "fra"}
-        assert view.text == "Scanned my notes.txt (fra): 3 words."
-        missing = await finished(pilot, await say(pilot, "/scan nowhere.txt"))
-        assert missing.cards[0].title == "✗ scan_document · failed"
-        assert "nowhere.txt" in str(missing.cards[0].query_one(".tool-result").content)
-    assert stored(rig.agents[0])[:2] == [("user", f"/scan '{doc}'"), ("assistant", view.text)]
+        app = pilot.app
+        assert isinstance(app, CalvadosApp)
+        view = await say(pilot, "/scan big.pdf")
+        await until(pilot, lambda: app.chat.busy.label == "scanning big.pdf: 1 of 300")
+        gate.release()
+        await until(pilot, lambda: app.chat.busy.label == "scanning big.pdf: 2 of 300")
+        await pilot.press("escape")
+        gate.release()
+        await until(pilot, lambda: view.state == "cancelled")
+        await ready(pilot)
+        assert view.cards[0].title == "✗ scan_document · failed"
+        result = str(view.cards[0].query_one(".tool-result").content)
+        assert result == "error: scan cancelled after 2 of 300 pages"
+    messages = Session.load(Database(), rig.agents[0].session.id).messages()
+    assert messages[-1]["meta"]["cancelled"] is True
 
 
 @pytest.mark.asyncio

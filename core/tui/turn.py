@@ -7,7 +7,9 @@ agent generator is checked for cancellation between events and closed when cance
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Generator
+import threading
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,17 @@ class TurnDone(Message):
         self.sessions = sessions or []
 
 
+class TurnProgress(Message):
+    """A long tool reports progress (``done`` of ``total``: pages, parts)."""
+
+    def __init__(self, turn: int, done: int, total: int, label: str) -> None:
+        super().__init__()
+        self.turn = turn
+        self.done = done
+        self.total = total
+        self.label = label
+
+
 class AgentReady(Message):
     """A session is open: its agent, its stored messages, and the session list."""
 
@@ -92,14 +105,38 @@ def sessions_of(agent: Agent) -> list[dict[str, Any]]:
         return []
 
 
-def drive_turn(agent: Agent, message: str, turn: int, post: Post, worker: Worker[Any]) -> None:
-    """Run one message through ``agent.chat``, posting every event, until done or cancelled."""
+@contextmanager
+def tool_extras(agent: Agent, turn: int, post: Post, stop: threading.Event) -> Iterator[None]:
+    """While a turn runs, tools see ``stop`` as ``ctx.extras["cancel"]`` (long scans and the
+    breathing exercise stop at once) and report progress to the screen."""
+
+    def progress(done: int, total: int, label: str) -> None:
+        post(TurnProgress(turn, done, total, label))
+
+    agent.tool_extras.update(cancel=stop, progress=progress)
+    try:
+        yield
+    finally:
+        agent.tool_extras.pop("cancel", None)
+        agent.tool_extras.pop("progress", None)
+
+
+def drive_turn(
+    agent: Agent, message: str, turn: int, post: Post, worker: Worker[Any],
+    stop: threading.Event,
+) -> None:
+    """Run one message through ``agent.chat``, posting every event, until done or stopped."""
+    with tool_extras(agent, turn, post, stop):
+        _drive(agent, message, turn, post, lambda: worker.is_cancelled or stop.is_set())
+
+
+def _drive(agent: Agent, message: str, turn: int, post: Post, stopped: Callable[[], bool]) -> None:
     events = agent.chat(message)
     partial: list[str] = []
     outcome, error = "done", ""
     try:
         for event in events:
-            if worker.is_cancelled and not isinstance(event, Final):
+            if stopped() and not isinstance(event, Final):
                 outcome = "cancelled"
                 break
             if isinstance(event, Token):
@@ -144,11 +181,20 @@ class ScanRequest:
         return args
 
 
-def drive_scan(agent: Agent, request: ScanRequest, turn: int, post: Post) -> None:
+def drive_scan(
+    agent: Agent, request: ScanRequest, turn: int, post: Post, stop: threading.Event
+) -> None:
     """Attach a document: run ``scan_document`` through the agent and keep it in the session."""
     if SCAN_TOOL not in agent.registry.tools:
         post(TurnDone(turn, "failed", NO_SCAN))
         return
+    with tool_extras(agent, turn, post, stop):
+        _scan(agent, request, turn, post, stop)
+
+
+def _scan(
+    agent: Agent, request: ScanRequest, turn: int, post: Post, stop: threading.Event
+) -> None:
     where = f"on-device: {SCAN_TOOL}"
     agent.session.add_message("user", f"/scan {shlex.join([request.path])}")
     post(TurnEvent(turn, ToolCallEvent(SCAN_TOOL, request.arguments)))
@@ -159,6 +205,10 @@ def drive_scan(agent: Agent, request: ScanRequest, turn: int, post: Post) -> Non
         post(TurnDone(turn, "failed", one_line(exc)))
         return
     post(TurnEvent(turn, result))
+    if stop.is_set():
+        agent.session.add_message("assistant", result.text, tools=[SCAN_TOOL], cancelled=True)
+        post(TurnDone(turn, "cancelled", "", sessions_of(agent)))
+        return
     agent.session.add_message("assistant", result.text, tools=[SCAN_TOOL], where=where)
     post(TurnEvent(turn, Final(result.text, agent.session.id, where, [SCAN_TOOL])))
     post(TurnDone(turn, "done", "", sessions_of(agent)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from ..turn import (
     ScanRequest,
     TurnDone,
     TurnEvent,
+    TurnProgress,
     drive_scan,
     drive_turn,
     open_agent,
@@ -57,6 +59,7 @@ class ChatScreen(Screen[None]):
         self.turn = 0
         self.views: dict[int, ReplyView] = {}
         self.worker: Worker[None] | None = None
+        self.stop = threading.Event()  # set by esc: the running turn's tools stop early
         self.state = "loading"  # loading | idle | running | stopping
         self.queued: list[str] = []
         self.reopen_after_turn = False
@@ -226,6 +229,7 @@ class ChatScreen(Screen[None]):
 
     async def _new_turn(self, user_text: str) -> int:
         self.turn += 1
+        self.stop = threading.Event()
         view = ReplyView()
         self.views[self.turn] = view
         await self.log_view.mount_all([UserMessage(user_text), view])
@@ -239,11 +243,11 @@ class ChatScreen(Screen[None]):
         assert self.agent is not None
         turn = await self._new_turn(text)
         self.busy.start("thinking…")
-        self.worker = self._run_turn(self.agent, text, turn)
+        self.worker = self._run_turn(self.agent, text, turn, self.stop)
 
     @work(thread=True, group="turn", exit_on_error=False)
-    def _run_turn(self, agent: Agent, text: str, turn: int) -> None:
-        drive_turn(agent, text, turn, self.post_message, get_current_worker())
+    def _run_turn(self, agent: Agent, text: str, turn: int, stop: threading.Event) -> None:
+        drive_turn(agent, text, turn, self.post_message, get_current_worker(), stop)
 
     async def scan(self, argument: str) -> None:
         if self.state != "idle" or self.agent is None:
@@ -255,12 +259,14 @@ class ChatScreen(Screen[None]):
             await self.log_view.mount(NoticeLine(one_line(exc), error=True))
             return
         turn = await self._new_turn(f"/scan {request.path}")
-        self.busy.start(f"scanning {Path(request.path).name}…", hint="")
-        self.worker = self._run_scan(self.agent, request, turn)
+        self.busy.start(f"scanning {Path(request.path).name}…")
+        self.worker = self._run_scan(self.agent, request, turn, self.stop)
 
     @work(thread=True, group="turn", exit_on_error=False)
-    def _run_scan(self, agent: Agent, request: ScanRequest, turn: int) -> None:
-        drive_scan(agent, request, turn, self.post_message)
+    def _run_scan(
+        self, agent: Agent, request: ScanRequest, turn: int, stop: threading.Event
+    ) -> None:
+        drive_scan(agent, request, turn, self.post_message, stop)
 
     def action_attach(self) -> None:
         from .file_picker import FilePickerScreen
@@ -285,6 +291,14 @@ class ChatScreen(Screen[None]):
         await view.apply(event)
         if isinstance(event, Final):
             self._title()
+
+    @on(TurnProgress)
+    def _progress(self, message: TurnProgress) -> None:
+        if message.turn == self.turn and self.state == "running" and not self.waiting:
+            self.busy.start(f"{message.label}: {message.done} of {message.total}")
+
+    def on_unmount(self) -> None:
+        self.stop.set()  # leaving: a long tool stops at once
 
     @on(TurnDone)
     async def _done(self, message: TurnDone) -> None:
@@ -316,6 +330,7 @@ class ChatScreen(Screen[None]):
         if self.state != "running" or self.worker is None:
             return
         self.state = "stopping"
+        self.stop.set()
         self.worker.cancel()
         self.busy.start("stopping…", hint="")
         view = self.views.get(self.turn)
