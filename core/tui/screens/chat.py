@@ -60,7 +60,7 @@ class ChatScreen(Screen[None]):
         self.views: dict[int, ReplyView] = {}
         self.worker: Worker[None] | None = None
         self.stop = threading.Event()  # set by esc: the running turn's tools stop early
-        self.state = "loading"  # loading | idle | running | stopping
+        self.state = "loading"  # loading | idle | running | stopping | broken
         self.queued: list[str] = []
         self.reopen_after_turn = False
         self.waiting = False  # a modal is asking the user something for the agent
