@@ -307,18 +307,33 @@ def _question(feeling: str) -> str:
     return "What would feel most helpful to talk about right now?"
 
 
+VALIDATE = "That makes sense, and it's okay to feel this way."
+
+
+def _feeling(feeling: str) -> str:
+    text = re.sub(r"^(?:i\s*(?:'m|’m|am)\s+|im\s+|i\s+feel\s+|feeling\s+)+", "",
+                  feeling.strip(), flags=re.IGNORECASE)
+    return reflect(re.sub(r"^(?:feeling|so|really|very)\s+", "", text, flags=re.IGNORECASE))
+
+
 def template_reply(feeling: str | None, situation: str | None) -> list[str]:
     """Acknowledge, validate, one gentle question: the safe reply."""
+    question = _question(f"{feeling or ''} {situation or ''}")
+    mirrored = reflect(situation) if situation else ""
+    mirrored = mirrored[:1].upper() + mirrored[1:]
     if feeling and situation:
-        first = f"It sounds like you're feeling {reflect(feeling)}, with {reflect(situation)}."
-    elif feeling:
-        first = f"It sounds like you're feeling {reflect(feeling)} right now."
-    elif situation:
-        first = f"It sounds like a lot is going on: {reflect(situation)}."
-    else:
-        first = "It sounds like things are hard right now."
-    return [first, "That makes sense, and it's okay to feel this way.",
-            _question(f"{feeling or ''} {situation or ''}")]
+        return [f"It sounds like you're feeling {_feeling(feeling)}.",
+                f"{mirrored}: that's a lot to carry.", "It makes sense to feel this way.",
+                question]
+    if feeling:
+        return [f"It sounds like you're feeling {_feeling(feeling)} right now.", VALIDATE,
+                question]
+    if situation:
+        return ["It sounds like a lot is going on.",
+                f"{mirrored}: that's a lot to carry, and it makes sense if it weighs on you.",
+                question]
+    return ["It sounds like things are hard right now.", "That makes sense, and I'm here to "
+            "listen.", question]
 
 
 def _hints(said: str) -> list[str]:
@@ -396,9 +411,11 @@ def comfort(
             shown.append(sentence)
     except CalvadosError:
         pass  # no local model: the template still answers
-    if len(shown) < 2 or not any(s.endswith("?") for s in shown):
+    if not any(s.endswith("?") for s in shown):
         source = "model+template" if shown else "template"
-        for sentence in template_reply(feeling, situation)[len(shown):] or [_question(said)]:
+        tail = [VALIDATE] if len(shown) == 1 else []
+        tail = template_reply(feeling, situation) if not shown else [*tail, _question(said)]
+        for sentence in tail:
             yield (" " if shown else "") + sentence
             shown.append(sentence)
     hints = _hints(said)
