@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +30,10 @@ from calvados.plugins.support import (
     resources,
 )
 from calvados.registry import Registry, get_registry
-from conftest import NOW, ScriptedBackend
+from conftest import NOW, REPO, ScriptedBackend
+
+CALVADOS = Path(sys.executable).with_name("calvados")
+CASES = REPO / "tests" / "data" / "safety_cases.jsonl"
 
 
 def run(tool: Any, args: dict[str, Any], ctx: ToolContext) -> tuple[list[str], dict[str, Any]]:
@@ -186,7 +193,7 @@ def test_comfort_without_a_local_model_still_answers() -> None:
     ctx = ToolContext(now=NOW, extras={"backend": Missing()})
     _, result = run(comfort, {"feeling": "worried", "situation": "my job"}, ctx)
     assert result["source"] == "template"
-    assert result["text"].startswith("It sounds like you're feeling worried. Your job: that's a lot")
+    assert result["text"].startswith("It sounds like you're feeling worried. Your job: that")
 
 
 def test_comfort_turns_to_the_crisis_protocol_without_the_model() -> None:
@@ -322,3 +329,31 @@ def test_support_tools_are_emotional_and_registered_with_examples() -> None:
         ctx = ToolContext(now=datetime(2026, 1, 5))
         for example in tool.examples:
             tool.validate(example.arguments, ctx)
+
+
+# ---------------------------------------------------------------------------- the docs
+
+DOC = REPO / "docs" / "support.md"
+
+
+def test_the_docs_python_samples_run() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text("utf-8"), re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, str(DOC), "exec"), {})  # noqa: S102
+
+
+def test_the_docs_console_sample_is_what_the_command_prints() -> None:
+    text = DOC.read_text("utf-8")
+    sample = text.split("$ calvados run crisis_resources region=Canada\n", 1)[1].split("$ ")[0]
+    proc = subprocess.run([str(CALVADOS), "run", "crisis_resources", "region=Canada"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout == sample
+
+
+def test_the_docs_numbers_match_the_data() -> None:
+    text = DOC.read_text("utf-8")
+    assert f"lists lines for {len(resources()['countries'])} countries" in text
+    cases = [json.loads(line) for line in CASES.read_text("utf-8").splitlines()]
+    crisis = sum(c["crisis"] for c in cases)
+    assert f"| {len(cases)} ({crisis} crisis, {len(cases) - crisis} not) |" in text
