@@ -177,6 +177,8 @@ def main() -> None:
     server.should_exit = True
     thread.join(30)
     report(args, logs, elapsed, pending)
+    sys.stdout.flush()
+    os._exit(0)  # skip llama.cpp's noisy finalizers at interpreter exit
 
 
 def report(args: argparse.Namespace, logs: list[ClientLog], elapsed: float, pending: int) -> None:
