@@ -228,18 +228,22 @@ class Planner:
         self.extra = [render_tool(t) for t in self.tools if t.name not in builtin]
         self.grammar = build_grammar(self.tools)
 
-    def prompt(self, message: str, history: Sequence[dict[str, str]] = ()) -> str:
+    def prompt_parts(self, message: str, history: Sequence[dict[str, str]] = ()) -> tuple[str, str]:
+        """(fixed prefix, variable part): the prefix is the same for every message."""
         if self.style == "student":
-            prefix, rest = student_prompt(message, history, self.extra)
-        else:
-            prefix, rest = fewshot_prompt(message, history, self.tools)
-        return prefix + rest
+            return student_prompt(message, history, self.extra)
+        return fewshot_prompt(message, history, self.tools)
+
+    def prompt(self, message: str, history: Sequence[dict[str, str]] = ()) -> str:
+        return "".join(self.prompt_parts(message, history))
 
     def plan(self, message: str, history: Sequence[dict[str, str]] = ()) -> Plan:
         start = time.perf_counter()
+        prefix, rest = self.prompt_parts(message, history)
+        self.backend.prepare(prefix)
         raw = "".join(
             self.backend.complete(
-                self.prompt(message, history),
+                prefix + rest,
                 max_tokens=120,
                 grammar=self.grammar if self.backend.supports_grammar else None,
                 stop=["<|im_end|>"],

@@ -100,8 +100,7 @@ def load_registry() -> Registry:
     for mcp_name, load_mcp in mcp_plugins():
         _register_plugin(pm, registry, mcp_name, load_mcp)
     builtin = set(DEFAULT_PLUGINS)
-    for plugin in pm.get_plugins():
-        name = pm.get_name(plugin) or "?"
+    for name, plugin in pm.list_name_plugin():  # registration order: stable tool order
         _call_hooks(pm, plugin, name, registry, is_builtin=name in builtin)
     return registry
 

@@ -22,7 +22,7 @@ from calvados import (
     tool,
 )
 from calvados.planner import Planner
-from calvados.plugins import Registry
+from calvados.registry import Registry
 from pydantic import BeforeValidator, ValidationInfo
 
 NOW = datetime(2026, 11, 27, 10, 0)

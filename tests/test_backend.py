@@ -171,3 +171,26 @@ def test_backend_options_are_strict() -> None:
     with pytest.raises(ValidationError):
         LlamaCppOptions(n_ctx=512, context_size=512)  # type: ignore[call-arg]
     assert LlamaCppOptions(n_ctx=512).temperature == 0.0
+
+
+def test_a_new_process_starts_from_the_saved_prefix_state(smollm2: Any, home: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from calvados.backends import llama_cpp
+
+    monkeypatch.setattr(llama_cpp, "MIN_CACHED_PREFIX", 32)
+    smollm2.llm.reset()  # forget what earlier tests left in memory
+    planner = Planner(smollm2, TOOLS, set(), style="fewshot")
+    expected = planner.plan(MESSAGES[1]).raw
+    states = list((home / "cache" / "prefixes").glob("*.state"))
+    assert len(states) == 1
+    fresh = llama_cpp.LlamaCppBackend(smollm2.model_path, n_ctx=smollm2.options.n_ctx)
+    spy = EvalSpy(fresh.llm)
+    monkeypatch.setattr(fresh.llm, "eval", spy)
+    again = Planner(fresh, TOOLS, set(), style="fewshot")
+    assert again.plan(MESSAGES[1]).raw == expected
+    prefix, rest = again.prompt_parts(MESSAGES[1])
+    assert spy.calls[0] <= fresh.tokens(rest) + 1  # the prefix came from the state file
+    states[0].write_bytes(b"garbage")  # a damaged cache is re-made, never trusted
+    damaged = llama_cpp.LlamaCppBackend(smollm2.model_path, n_ctx=smollm2.options.n_ctx)
+    assert Planner(damaged, TOOLS, set(), style="fewshot").plan(MESSAGES[1]).raw == expected
+    assert states[0].stat().st_size > 1000

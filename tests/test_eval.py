@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
-from calvados import ToolContext, plugins, tool
+from calvados import ToolContext, tool
+from calvados import registry as registry_module
 from calvados.evaluation import call_matches, calls_match, eval_planner, eval_safety, read_cases
 from calvados.planner import Planner, ToolCall
 from calvados.registry import Registry
@@ -273,7 +274,7 @@ def test_eval_planner_command_with_a_scripted_planner(scripted, registry, tmp_pa
     import calvados.student
     from calvados.cli import cli
 
-    monkeypatch.setattr(plugins, "_registry", registry)
+    monkeypatch.setattr(registry_module, "_registry", registry)
     monkeypatch.setattr(calvados.student, "build_planner", lambda settings, reg: Planner(
         scripted(PLANS, model_name="scripted-planner"), list(reg.tools.values()), set()))
     cases = write_jsonl(tmp_path / "cases.jsonl", CASES)

@@ -9,8 +9,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from calvados import Agent, Final, Notice, PluginError, plugins
+from calvados import Agent, Final, Notice, PluginError
 from calvados.planner import Planner
+from calvados.registry import Registry, get_registry
 
 CALVADOS = Path(sys.executable).with_name("calvados")
 Proc = subprocess.CompletedProcess[str]
@@ -183,13 +184,13 @@ def test_whitelist_loads_only_named_plugins(site: Path) -> None:
 
 
 @pytest.fixture
-def loaded(site: Path, monkeypatch: pytest.MonkeyPatch) -> plugins.Registry:
+def loaded(site: Path, monkeypatch: pytest.MonkeyPatch) -> Registry:
     monkeypatch.syspath_prepend(str(site))
     monkeypatch.delenv("CALVADOS_LOAD_PLUGINS", raising=False)
-    return plugins.get_registry()
+    return get_registry()
 
 
-def test_each_kind_of_breakage_is_reported_by_name(loaded: plugins.Registry) -> None:
+def test_each_kind_of_breakage_is_reported_by_name(loaded: Registry) -> None:
     problems = {p.split(":")[0].removeprefix("plugin "): p for p in loaded.problems}
     assert set(problems) == set(BROKEN)
     assert "ModuleNotFoundError" in problems["broken_import"]
@@ -203,7 +204,7 @@ def test_each_kind_of_breakage_is_reported_by_name(loaded: plugins.Registry) -> 
     assert "llama_cpp" in loaded.backends  # built-ins use the same hooks
 
 
-def test_the_agent_starts_and_tells_the_user(loaded: plugins.Registry, scripted) -> None:  # type: ignore[no-untyped-def]
+def test_the_agent_starts_and_tells_the_user(loaded: Registry, scripted) -> None:  # type: ignore[no-untyped-def]
     planner = Planner(scripted(['greet_politely(name="Bo")']), list(loaded.tools.values()),
                       loaded.builtin_tools, style="fewshot")
     agent = Agent(registry=loaded, planner=planner, chat_backend=scripted())
@@ -216,7 +217,7 @@ def test_the_agent_starts_and_tells_the_user(loaded: plugins.Registry, scripted)
     assert not any(isinstance(e, Notice) for e in again)
 
 
-def test_registering_twice_is_refused(loaded: plugins.Registry) -> None:
+def test_registering_twice_is_refused(loaded: Registry) -> None:
     with pytest.raises(PluginError, match="already registered"):
         loaded.add(loaded.tools["greet_politely"])
 

@@ -54,6 +54,10 @@ class Backend(ABC):
         kwargs.setdefault("stop", ["<|im_end|>"])
         return self.complete(prompt + "<|im_start|>assistant\n", **kwargs)
 
+    def prepare(self, prefix: str) -> None:
+        """A hint that the next prompts start with ``prefix`` (backends may precompute it)."""
+        return None
+
     def tokens(self, text: str) -> int:
         """Roughly how many tokens ``text`` is (backends with a tokenizer are exact)."""
         return max(1, len(text) // 4)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ctypes
+import hashlib
 import json
 import os
 import threading
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..hookspecs import hookimpl
+from ..paths import cache_dir
 from .base import Backend, BackendOptions, Message
+
+MIN_CACHED_PREFIX = 256  # tokens; shorter prefixes are cheaper to evaluate than to load
+KEEP_PREFIX_STATES = 8
 
 
 class LlamaCppOptions(BackendOptions):
@@ -89,9 +96,69 @@ class LlamaCppBackend(Backend):
     def tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
+    def prepare(self, prefix: str) -> None:
+        """Evaluate ``prefix`` once; its KV state is kept on disk, so a new process starts warm."""
+        tokens = self.llm.tokenize(prefix.encode("utf-8"), special=True)
+        n = len(tokens)
+        if n < MIN_CACHED_PREFIX or n >= self.options.n_ctx - 64:
+            return
+        with self.lock:
+            if self.llm.n_tokens >= n and list(self.llm.input_ids[:n]) == tokens:
+                return
+            path = self._state_file(prefix)
+            if path.exists() and self._load_state(path, tokens):
+                return
+            self.llm.reset()
+            self.llm.eval(tokens)
+            self._save_state(path, tokens)
+
+    def _state_file(self, prefix: str) -> Path:
+        files = [self.model_path] + ([self.options.lora_path] if self.options.lora_path else [])
+        stamps = [(f, os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in files]
+        key = "|".join(str(x) for x in (*stamps, self.options.n_ctx, _llama_version(), prefix))
+        return cache_dir() / "prefixes" / f"{hashlib.sha256(key.encode()).hexdigest()[:32]}.state"
+
+    def _load_state(self, path: Path, tokens: list[int]) -> bool:
+        import llama_cpp
+
+        out = (llama_cpp.llama_token * len(tokens))()
+        count = ctypes.c_size_t(0)
+        ok = llama_cpp.llama_state_load_file(
+            self.llm.ctx, str(path).encode(), out, len(tokens), ctypes.byref(count)
+        )
+        if not ok or list(out[: count.value]) != tokens:
+            self.llm.reset()
+            return False
+        self.llm.input_ids[: len(tokens)] = tokens
+        self.llm.n_tokens = len(tokens)
+        self.llm._requires_eval = True  # logits come from the next (suffix) decode
+        os.utime(path)  # most recently used
+        return True
+
+    def _save_state(self, path: Path, tokens: list[int]) -> None:
+        import llama_cpp
+
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        array = (llama_cpp.llama_token * len(tokens))(*tokens)
+        try:  # only a cache: a full disk or a concurrent prune must not fail the request
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if llama_cpp.llama_state_save_file(self.llm.ctx, str(tmp).encode(), array, len(tokens)):
+                os.replace(tmp, path)
+            files = sorted(path.parent.glob("*.state"), key=lambda f: f.stat().st_mtime)
+            for old in files[:-KEEP_PREFIX_STATES]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
     @property
     def context_window(self) -> int:
         return self.options.n_ctx
+
+
+def _llama_version() -> str:
+    import llama_cpp
+
+    return str(llama_cpp.__version__)
 
 
 def json_schema_grammar(schema: dict[str, Any]) -> str:
