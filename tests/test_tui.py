@@ -211,7 +211,8 @@ async def test_message_streams_reply_with_provenance() -> None:
         chat.step(2)
         await finished(pilot, view)
         assert view.text == "Hello! I am **Calvados**, running on this device."
-        assert view.markdown.source == view.text
+        assert view.markdown.source == view.text  # a model's text is Markdown
+        assert view.markdown.display and not view.plain.display
         assert view.where_text == "⌂ on-device: gated-chat"
         assert [str(u.content) for u in pilot.app.query(UserMessage)] == ["hello"]
         assert pilot.app.screen.sub_title == "hello"
@@ -231,6 +232,8 @@ async def test_tool_reply_shows_cards_with_arguments_and_results() -> None:
         assert texts == ['city = "Lisbon"\nnights = 3',
                          "2 hotels in Lisbon for 3 nights: Rossio Inn, Alfama House."]
         assert view.text.startswith("2 hotels in Lisbon")
+        assert str(view.plain.content) == view.text  # a tool's text keeps its lines
+        assert view.plain.display and not view.markdown.display
         assert view.where_text == "⌂ on-device: scripted-planner · tools: search_hotels"
         await pilot.click(card.query_one("CollapsibleTitle"))
         assert not card.collapsed

@@ -25,6 +25,7 @@ from .breathing import BreathingView
 from .tool_card import ToolCard
 
 BREATHING = "breathing_exercise"
+MODEL_SOURCES = ("reply", "cloud")  # text a model wrote (Markdown); tools write plain text
 _LEDGER = re.compile(r"ledger #(\d+)")
 
 
@@ -94,9 +95,11 @@ class ReplyView(Vertical):
         cancelled: bool = False,
         crisis: bool = False,
         error: str = "",
+        markdown: bool | None = None,
     ) -> None:
         super().__init__(classes="reply")
         self.text = text
+        self.mode = None if markdown is None else ("markdown" if markdown else "plain")
         self._history = (where, list(tools or []), cancelled, crisis)
         self._error = error
         self._stream: MarkdownStream | None = None
@@ -106,9 +109,13 @@ class ReplyView(Vertical):
         self.state = "live" if where is None and not (cancelled or error) else "done"
 
     def compose(self) -> ComposeResult:
-        markdown = Markdown(self.text, classes="reply-text")
-        markdown.display = bool(self.text)
+        markdown = Markdown(self.text if self.mode == "markdown" else "", classes="reply-text")
+        markdown.display = bool(self.text) and self.mode == "markdown"
         yield markdown
+        plain = Static(self.text if self.mode == "plain" else "", markup=False,
+                       classes="reply-plain")
+        plain.display = bool(self.text) and self.mode == "plain"
+        yield plain
         yield Vertical(classes="cards")
         line = WhereLine()
         line.display = False
@@ -126,6 +133,10 @@ class ReplyView(Vertical):
     @property
     def markdown(self) -> Markdown:
         return self.query_one(".reply-text", Markdown)
+
+    @property
+    def plain(self) -> Static:
+        return self.query_one(".reply-plain", Static)
 
     @property
     def cards(self) -> list[ToolCard]:
@@ -152,7 +163,7 @@ class ReplyView(Vertical):
             if event.source == BREATHING and self._breathing is not None:
                 self._breathing.feed(event.text)
             else:
-                await self._write(event.text)
+                await self._write(event.text, event.source)
         elif isinstance(event, Notice):
             await self.mount(NoticeLine(event.text), before=self.markdown)
         elif isinstance(event, ToolCallEvent):
@@ -164,12 +175,18 @@ class ReplyView(Vertical):
         elif isinstance(event, Final):
             await self.finish(event)
 
-    async def _write(self, text: str) -> None:
-        markdown = self.markdown
-        markdown.display = True
-        if self._stream is None:
-            self._stream = Markdown.get_stream(markdown)
+    async def _write(self, text: str, source: str) -> None:
+        """Stream text: a model's as Markdown, a tool's as plain text (its lines kept)."""
+        if self.mode is None:
+            self.mode = "markdown" if source in MODEL_SOURCES else "plain"
         self.text += text
+        if self.mode == "plain":
+            self.plain.update(self.text)
+            self.plain.display = True
+            return
+        self.markdown.display = True
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self.markdown)
         await self._stream.write(text)
 
     async def _start_tool(self, event: ToolCallEvent) -> None:
@@ -201,10 +218,15 @@ class ReplyView(Vertical):
     async def finish(self, final: Final) -> None:
         await self._stop_stream()
         text = self._display_text(final)
-        if text != self.text:
-            self.text = text
+        if self.mode is None:
+            self.mode = "plain" if final.tools else "markdown"
+        if self.mode == "plain":
+            self.plain.update(text)
+        elif text != self.text:
             await self.markdown.update(text)
-        self.markdown.display = bool(text)
+        self.text = text
+        self.plain.display = bool(text) and self.mode == "plain"
+        self.markdown.display = bool(text) and self.mode == "markdown"
         self.state = "done"
         self._set_where(render_where(final.where, final.tools, final.crisis), where=final.where)
 
@@ -232,10 +254,13 @@ def history_view(message: dict[str, Any]) -> Static | ReplyView:
     if message["role"] == "user":
         return UserMessage(message["content"])
     meta = message.get("meta", {})
+    where = str(meta.get("where", ""))
+    tools = list(meta.get("tools", []))
     return ReplyView(
         message["content"],
-        where=str(meta.get("where", "")),
-        tools=list(meta.get("tools", [])),
+        where=where,
+        tools=tools,
+        markdown=not tools or where.startswith("cloud"),
         cancelled=bool(meta.get("cancelled")),
         crisis=bool(meta.get("crisis")),
         error=str(meta.get("error") or ""),
