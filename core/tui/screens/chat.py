@@ -250,13 +250,17 @@ class ChatScreen(Screen[None]):
         drive_turn(agent, text, turn, self.post_message, get_current_worker(), stop)
 
     async def scan(self, argument: str) -> None:
-        if self.state != "idle" or self.agent is None:
-            self.notify("Wait for the current reply (or press esc) first.", severity="warning")
-            return
         try:
             request = ScanRequest.parse(argument)
         except CalvadosError as exc:
             await self.log_view.mount(NoticeLine(one_line(exc), error=True))
+            return
+        await self.attach(request)
+
+    async def attach(self, request: ScanRequest) -> None:
+        """Scan a document into the session (``/scan`` and the file picker)."""
+        if self.state != "idle" or self.agent is None:
+            self.notify("Wait for the current reply (or press esc) first.", severity="warning")
             return
         turn = await self._new_turn(f"/scan {request.path}")
         self.busy.start(f"scanning {Path(request.path).name}…")
@@ -273,7 +277,7 @@ class ChatScreen(Screen[None]):
 
         async def picked(path: Path | None) -> None:
             if path is not None:
-                await self.scan(f'"{path}"')
+                await self.attach(ScanRequest(str(path)))
 
         self.app.push_screen(FilePickerScreen(), picked)
 
