@@ -20,7 +20,7 @@ from .text import (
 )
 
 TOP_CHUNKS = 4
-ANSWER_TOKENS = 120
+ANSWER_TOKENS = 90
 MIN_SUPPORT = 0.75  # share of an answer sentence's content words the excerpts must contain
 MAX_EXCERPT_CHARS = 3600
 

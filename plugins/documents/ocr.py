@@ -7,7 +7,10 @@ one rendered page image in memory.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -28,7 +31,6 @@ NOISE_LEVEL = 3.0
 SMALL_LINE_PX = 24  # text lines shorter than this are upscaled before OCR
 GOOD_CONFIDENCE = 75.0  # below this, ask Tesseract's OSD whether the page is rotated
 TEXT_PAGE_CHARS = 3000
-READER_REFRESH = 50  # reopen the PDF parser every so many pages to drop its object cache
 
 
 @dataclass
@@ -172,14 +174,12 @@ class PdfSource(Source):
         if not ok:
             if self.password:
                 raise ToolError(f"wrong password for {self.path.name}")
-            raise ToolError(f"{self.path.name} is password-protected: pass its password, "
-                            f"e.g. password=...")
+            raise ToolError(f"{self.path.name} is password-protected: scan it with its "
+                            "password (scan_document path=... password=...)")
         return reader
 
     def pages(self) -> Iterator[Page]:
         for index in range(self.page_count):
-            if index and index % READER_REFRESH == 0:
-                self._reader = self._open_reader()
             yield self._page(index)
 
     def _page(self, index: int) -> Page:
@@ -321,7 +321,7 @@ def installed_languages() -> frozenset[str]:
 
     try:
         return frozenset(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+    except (pytesseract.TesseractNotFoundError, pytesseract.TesseractError, OSError) as exc:
         raise ToolError("Tesseract OCR is not installed; install tesseract-ocr "
                         "(see docs/documents.md) to scan images") from exc
 
@@ -360,10 +360,17 @@ def prepare(image: Image.Image) -> Image.Image | None:
     gray = _grayscale(image)
     if ImageStat.Stat(gray).stddev[0] < BLANK_STDDEV:
         return None
-    smooth = gray.filter(ImageFilter.MedianFilter(3))
-    if ImageStat.Stat(ImageChops.difference(gray, smooth)).mean[0] > NOISE_LEVEL:
-        gray = smooth
+    if _speckled(gray):
+        gray = gray.filter(ImageFilter.MedianFilter(3))
     return ImageOps.autocontrast(gray, cutoff=1)
+
+
+def _speckled(gray: Image.Image, side: int = 800) -> bool:
+    """Salt-and-pepper noise, judged on a central crop (filtering a whole page is slow)."""
+    left, top = max(0, (gray.width - side) // 2), max(0, (gray.height - side) // 2)
+    crop = gray.crop((left, top, min(gray.width, left + side), min(gray.height, top + side)))
+    smooth = crop.filter(ImageFilter.MedianFilter(3))
+    return ImageStat.Stat(ImageChops.difference(crop, smooth)).mean[0] > NOISE_LEVEL
 
 
 def _grayscale(image: Image.Image) -> Image.Image:
@@ -431,17 +438,45 @@ def recognise(gray: Image.Image, language: str) -> tuple[str, float]:
 
 
 def _tesseract(image: Image.Image, language: str) -> tuple[str, float]:
+    tsv = run_tesseract(image, ["-l", language, "--psm", "3", "tsv"])
+    return words_to_text(parse_tsv(tsv))
+
+
+def run_tesseract(image: Image.Image, args: list[str]) -> str:
+    """Run the Tesseract binary (pytesseract's, so its configured path is honoured) on one
+    image, single-threaded: OpenMP threads make it several times slower on a busy CPU."""
     import pytesseract
 
-    try:
-        data = pytesseract.image_to_data(
-            image, lang=language, config="--psm 3", output_type=pytesseract.Output.DICT
-        )
-    except pytesseract.TesseractNotFoundError as exc:
-        raise ToolError("Tesseract OCR is not installed; install tesseract-ocr") from exc
-    except pytesseract.TesseractError as exc:
-        raise ToolError(f"Tesseract failed: {_short(exc)}") from exc
-    return words_to_text(data)
+    env = {**os.environ, "OMP_THREAD_LIMIT": os.environ.get("OMP_THREAD_LIMIT", "1")}
+    with tempfile.TemporaryDirectory(prefix="calvados-ocr-") as tmp:
+        file = os.path.join(tmp, "page.png")
+        image.save(file, compress_level=1)
+        try:
+            proc = subprocess.run([pytesseract.pytesseract.tesseract_cmd, file, "stdout", *args],
+                                  capture_output=True, env=env, check=False)
+        except OSError as exc:
+            raise ToolError("Tesseract OCR is not installed; install tesseract-ocr "
+                            "(see docs/documents.md) to scan images") from exc
+    if proc.returncode != 0:
+        raise TesseractFailed(_short(RuntimeError(proc.stderr.decode("utf-8", "replace"))))
+    return proc.stdout.decode("utf-8", "replace")
+
+
+class TesseractFailed(ToolError):
+    """Tesseract exited with an error (the message is its own)."""
+
+
+def parse_tsv(tsv: str) -> dict[str, list[Any]]:
+    """Tesseract's TSV output as columns (the shape of pytesseract's image_to_data dict)."""
+    rows = [line.split("\t") for line in tsv.splitlines() if line]
+    if not rows:
+        return {"text": [], "conf": [], "block_num": [], "par_num": [], "line_num": []}
+    header, body = rows[0], [r for r in rows[1:] if len(r) == len(rows[0])]
+    data: dict[str, list[Any]] = {name: [] for name in header}
+    for row in body:
+        for name, value in zip(header, row, strict=True):
+            data[name].append(value if name == "text" else float(value))
+    return data
 
 
 def words_to_text(data: dict[str, list[Any]]) -> tuple[str, float]:
@@ -469,11 +504,9 @@ def words_to_text(data: dict[str, list[Any]]) -> tuple[str, float]:
 
 def rotation(gray: Image.Image) -> int:
     """Clockwise degrees that make the page upright, from Tesseract's OSD (0 if unsure)."""
-    import pytesseract
-
     try:
-        osd = pytesseract.image_to_osd(binarize(gray), config="--psm 0")
-    except pytesseract.TesseractError:
+        osd = run_tesseract(binarize(gray), ["--psm", "0"])
+    except TesseractFailed:
         return 0  # too little text to tell
     angle = re.search(r"Rotate:\s*(\d+)", osd)
     confidence = re.search(r"Orientation confidence:\s*([\d.]+)", osd)
