@@ -208,7 +208,8 @@ class Agent:
             self.session.record_tool_call(call.tool, call.arguments, "ok", result.result)
         except (CalvadosError, OSError, ValueError) as exc:
             result.error = one_line(exc)
-            result.text = f"{call.tool}: {result.error}"
+            named = result.error.startswith(f"{call.tool}:")  # argument errors name their tool
+            result.text = result.error if named else f"{call.tool}: {result.error}"
             self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
         except Exception as exc:  # a skill that raises must not end the session
             log.debug("tool %s raised", call.tool, exc_info=True)  # the traceback with --debug

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import threading
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +51,8 @@ class LlamaCppBackend(Backend):
             seed=self.options.seed,
             verbose=False,
         )
+        # free the model before interpreter shutdown tears down llama_cpp's globals
+        weakref.finalize(self, self.llm.close)
 
     def complete(
         self,
