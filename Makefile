@@ -12,12 +12,13 @@ setup: system $(VENV)/.installed
 setup-test: system $(VENV)/.installed-test
 
 system:
-	@if command -v tesseract >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 \
-	    && tesseract --list-langs 2>/dev/null | grep -q '^spa$$'; then :; \
+	@if dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing system packages: $(SYSTEM_PACKAGES)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	        $(SYSTEM_PACKAGES) >/dev/null) || echo "warning: apt-get failed; OCR needs tesseract-ocr"; \
+	elif command -v tesseract >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 \
+	    && tesseract --list-langs 2>/dev/null | grep -q '^spa$$'; then :; \
 	else \
 	    echo "note: Tesseract OCR is missing. Install it with your package manager, e.g."; \
 	    echo "      sudo apt-get install $(SYSTEM_PACKAGES)"; \
@@ -25,6 +26,8 @@ system:
 	fi
 
 $(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || \
+	    { echo "error: Calvados needs Python >= 3.11 ($(PYTHON) is not); run: make PYTHON=python3.12 ..."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
@@ -46,6 +49,9 @@ test: setup-test
 
 lint: setup-test
 	$(BIN)/ruff check core plugins student_models tests bench
+
+typecheck: setup-test
+	$(BIN)/mypy core
 
 bench: setup
 	$(BIN)/python bench/planner.py
