@@ -159,6 +159,14 @@ def test_debug_shows_the_traceback(cli) -> None:  # type: ignore[no-untyped-def]
         "error: no session 'nosuch' (see: calvados sessions list)")
 
 
+def test_chat_falls_back_to_a_line_repl_without_a_terminal(site: Path, home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(site), "CALVADOS_HOME": str(home)}
+    proc = subprocess.run([str(CALVADOS), "chat"], input="\n/quit\n", capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("Calvados — session ") and proc.stdout.count("you> ") == 2
+
+
 def test_confirmation_needs_a_yes_without_a_terminal(cli) -> None:  # type: ignore[no-untyped-def]
     refused = cli("run", "wipe_all")
     assert refused.returncode == 1 and refused.stdout == ""
