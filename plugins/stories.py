@@ -69,6 +69,8 @@ _CHATTER = re.compile(
     r"^(?:sure|certainly|of course|here is|here's|i hope|i'd be happy|as an ai|title:|"
     r"chapter \d|part \d|section \d|the end\b|thank you|let me know|note:)|<\|?|\|>|"
     r"\b(?:assistant|user):", re.IGNORECASE)
+_SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "who", "with",
+                "by", "from", "into"}
 _WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’-][A-Za-z0-9À-ÿ]+)*")
 
 
@@ -272,7 +274,9 @@ def make_title(model: Model, topic: str, audience: str) -> str:
     if not 1 <= len(words) <= 8 or _CHATTER.search(title) or (
             audience == "child" and not child_safe(title)):
         short = re.sub(r"^(?:a|an|the)\s+", "", topic.strip(), flags=re.IGNORECASE)
-        title = f"The Story of {short[:1].upper()}{short[1:]}"
+        title = "The Story of " + " ".join(
+            w if w.lower() in _SMALL_WORDS and i else w[:1].upper() + w[1:]
+            for i, w in enumerate(short.split()))
     return title
 
 

@@ -140,7 +140,7 @@ def test_teens_may_get_a_fight_but_not_gore_and_adults_get_what_was_written() ->
 def test_a_chatty_title_is_replaced_by_a_plain_one() -> None:
     backend = StoryBackend(title="Sure! Here is a lovely title for your story about the sea")
     _, final = tell({"topic": "a snail who wants to see the sea"}, backend)
-    assert final["title"] == "The Story of Snail who wants to see the sea"
+    assert final["title"] == "The Story of Snail who Wants to See the Sea"
 
 
 def test_continue_the_story_picks_up_the_last_one() -> None:
