@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from calvados.tools import ToolContext
@@ -35,18 +36,21 @@ def answer(
     ctx: ToolContext, store: DocumentStore, document: Document, question: str
 ) -> dict[str, Any]:
     """Answer ``question`` from ``document`` with page citations; never invents."""
-    chunks = store.search(document.id, question, limit=TOP_CHUNKS)
     result: dict[str, Any] = {"question": question, "document": document.card()}
-    if not chunks:
-        text = f"I could not find anything about that in {document.name}."
-        return {**result, "text": text, "answer": text, "citations": [], "method": "not_found"}
+    chunks = store.search(document.id, question, limit=TOP_CHUNKS)
+    matched = bool(chunks)
+    if not matched:  # no word of the question is in it: the model may still read the start
+        chunks = list(islice(store.chunks(document.id), TOP_CHUNKS))
     backend, note = local_model(ctx)
-    if backend is not None:
+    if backend is not None and chunks:
         reply = _ask_model(backend, question, chunks)
         verified = verify(reply, chunks)
         if verified is not None:
             return {**result, **verified, "method": "model", "model": backend.model_name}
         note = "the local model's answer was not supported by the document, so it is quoted"
+    if not matched:
+        text = f"I could not find anything about that in {document.name}."
+        return {**result, "text": text, "answer": text, "citations": [], "method": "not_found"}
     quoted = extract(question, chunks, document.name)
     if note:
         quoted["note"] = note

@@ -128,8 +128,12 @@ class ImageSource(Source):
 
     def pages(self) -> Iterator[Page]:
         for index in range(self.page_count):
-            self._image.seek(index)
-            frame = ImageOps.exif_transpose(self._image) if index == 0 else self._image.copy()
+            try:
+                self._image.seek(index)
+                frame = ImageOps.exif_transpose(self._image) if index == 0 else self._image.copy()
+            except (OSError, ValueError, EOFError) as exc:
+                raise ToolError(f"page {index + 1} of {self.path.name} could not be read "
+                                f"({_short(exc)})") from exc
             yield ocr_page(index + 1, frame, self.language)
 
     def close(self) -> None:
