@@ -16,8 +16,11 @@ def _permute(weights: Any, n_head: int, n_head_kv: int) -> Any:
     if n_head_kv != n_head:
         n_head = n_head_kv
     shape = weights.shape
-    return (weights.reshape(n_head, 2, shape[0] // n_head // 2, *shape[1:])
-            .swapaxes(1, 2).reshape(shape))
+    return (
+        weights.reshape(n_head, 2, shape[0] // n_head // 2, *shape[1:])
+        .swapaxes(1, 2)
+        .reshape(shape)
+    )
 
 
 def export_gguf(adapter_dir: Path, out: Path, base_config: dict[str, Any] | None = None) -> Path:
@@ -83,6 +86,11 @@ def export_merged_hf(run_dir: Path, out: Path) -> Path:
     run = json.loads((run_dir / "train_config.json").read_text("utf-8"))
     tokenizer, model = load_base(run["base"])
     merged = PeftModel.from_pretrained(model, str(run_dir / "adapter")).merge_and_unload()
+    # the weights were dequantized from GGUF on load: save them as plain float tensors
+    merged.hf_quantizer = None
+    merged.config.quantization_config = None
+    if hasattr(merged.config, "_pre_quantization_dtype"):
+        del merged.config._pre_quantization_dtype
     merged.save_pretrained(out, safe_serialization=True)
     tokenizer.save_pretrained(out)
     return out
@@ -106,6 +114,8 @@ def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gg
     adapter = student_dir / adapter_name
     digest = hashlib.sha256(adapter.read_bytes()).hexdigest()
     manifest = student_dir / "manifest.json"
-    manifest.write_text(json.dumps({"base": base, "adapter": adapter_name, "sha256": digest},
-                                   indent=2) + "\n", "utf-8")
+    manifest.write_text(
+        json.dumps({"base": base, "adapter": adapter_name, "sha256": digest}, indent=2) + "\n",
+        "utf-8",
+    )
     return manifest

@@ -34,76 +34,124 @@ def _f(*items: str) -> tuple[str, ...]:
 FAKE_TOOLS = [
     FakeTool(
         "set_timer(minutes: integer, label: string = null): Start a countdown timer.",
-        (("set a timer for {minutes} minutes", {"minutes": "{minutes}"}),
-         ("timer {minutes} min for the {label}", {"minutes": "{minutes}", "label": "{label}"}),
-         ("remind me in {minutes} minutes to check the {label}",
-          {"minutes": "{minutes}", "label": "check the {label}"})),
-        {"minutes": _f("5", "10", "12", "25", "45", "3"), "label": _f("pasta", "oven", "laundry",
-                                                                      "tea", "bread")},
+        (
+            ("set a timer for {minutes} minutes", {"minutes": "{minutes}"}),
+            ("timer {minutes} min for the {label}", {"minutes": "{minutes}", "label": "{label}"}),
+            (
+                "remind me in {minutes} minutes to check the {label}",
+                {"minutes": "{minutes}", "label": "check the {label}"},
+            ),
+        ),
+        {
+            "minutes": _f("5", "10", "12", "25", "45", "3"),
+            "label": _f("pasta", "oven", "laundry", "tea", "bread"),
+        },
     ),
     FakeTool(
         "get_weather(city: string, day: string = null): Weather forecast for a city.",
-        (("what's the weather in {city}", {"city": "{city}"}),
-         ("will it rain in {city} {day}?", {"city": "{city}", "day": "{day}"}),
-         ("forecast for {city} {day}", {"city": "{city}", "day": "{day}"})),
-        {"city": tuple(B.CITIES[:40]), "day": _f("tomorrow", "on Friday", "this weekend",
-                                                 "today")},
+        (
+            ("what's the weather in {city}", {"city": "{city}"}),
+            ("will it rain in {city} {day}?", {"city": "{city}", "day": "{day}"}),
+            ("forecast for {city} {day}", {"city": "{city}", "day": "{day}"}),
+        ),
+        {"city": tuple(B.CITIES[:40]), "day": _f("tomorrow", "on Friday", "this weekend", "today")},
     ),
     FakeTool(
         "add_todo(task: string, due: string = null): Add an item to the to-do list.",
-        (("add {task} to my to-do list", {"task": "{task}"}),
-         ("remind me to {task} {due}", {"task": "{task}", "due": "{due}"}),
-         ("todo: {task}", {"task": "{task}"})),
-        {"task": _f("buy milk", "call the dentist", "renew my passport", "water the plants",
-                    "pay the electricity bill", "email Sam"),
-         "due": _f("tomorrow", "by Friday", "next week", "tonight")},
+        (
+            ("add {task} to my to-do list", {"task": "{task}"}),
+            ("remind me to {task} {due}", {"task": "{task}", "due": "{due}"}),
+            ("todo: {task}", {"task": "{task}"}),
+        ),
+        {
+            "task": _f(
+                "buy milk",
+                "call the dentist",
+                "renew my passport",
+                "water the plants",
+                "pay the electricity bill",
+                "email Sam",
+            ),
+            "due": _f("tomorrow", "by Friday", "next week", "tonight"),
+        },
     ),
     FakeTool(
         "play_music(query: string): Play songs, artists or playlists.",
-        (("play {query}", {"query": "{query}"}), ("put on some {query}", {"query": "{query}"}),
-         ("I want to listen to {query}", {"query": "{query}"})),
-        {"query": _f("jazz", "Miles Davis", "my running playlist", "lo-fi beats", "Beethoven",
-                     "the Beatles")},
+        (
+            ("play {query}", {"query": "{query}"}),
+            ("put on some {query}", {"query": "{query}"}),
+            ("I want to listen to {query}", {"query": "{query}"}),
+        ),
+        {
+            "query": _f(
+                "jazz",
+                "Miles Davis",
+                "my running playlist",
+                "lo-fi beats",
+                "Beethoven",
+                "the Beatles",
+            )
+        },
     ),
     FakeTool(
         "send_email(to: string, subject: string, body: string = null): Send an email.",
-        (("email {to} about {subject}", {"to": "{to}", "subject": "{subject}"}),
-         ("send {to} a mail saying {body}, subject {subject}",
-          {"to": "{to}", "subject": "{subject}", "body": "{body}"})),
-        {"to": _f("Maria", "my boss", "bob@example.com", "the landlord"),
-         "subject": _f("the meeting", "rent", "Friday's party", "the report"),
-         "body": _f("I'll be late", "see you there", "thanks for everything")},
+        (
+            ("email {to} about {subject}", {"to": "{to}", "subject": "{subject}"}),
+            (
+                "send {to} a mail saying {body}, subject {subject}",
+                {"to": "{to}", "subject": "{subject}", "body": "{body}"},
+            ),
+        ),
+        {
+            "to": _f("Maria", "my boss", "bob@example.com", "the landlord"),
+            "subject": _f("the meeting", "rent", "Friday's party", "the report"),
+            "body": _f("I'll be late", "see you there", "thanks for everything"),
+        },
     ),
     FakeTool(
         "translate_text(text: string, target_language: string): Translate text.",
-        (("translate '{text}' to {lang}", {"text": "{text}", "target_language": "{lang}"}),
-         ("how do you say {text} in {lang}", {"text": "{text}", "target_language": "{lang}"})),
-        {"text": _f("good morning", "where is the station", "thank you very much", "I'm lost"),
-         "lang": _f("Italian", "Japanese", "German", "Portuguese", "Korean")},
+        (
+            ("translate '{text}' to {lang}", {"text": "{text}", "target_language": "{lang}"}),
+            ("how do you say {text} in {lang}", {"text": "{text}", "target_language": "{lang}"}),
+        ),
+        {
+            "text": _f("good morning", "where is the station", "thank you very much", "I'm lost"),
+            "lang": _f("Italian", "Japanese", "German", "Portuguese", "Korean"),
+        },
     ),
     FakeTool(
         "check_stock(symbol: string): Latest price of a stock ticker.",
-        (("how is {symbol} doing", {"symbol": "{symbol}"}),
-         ("stock price of {symbol}", {"symbol": "{symbol}"})),
+        (
+            ("how is {symbol} doing", {"symbol": "{symbol}"}),
+            ("stock price of {symbol}", {"symbol": "{symbol}"}),
+        ),
         {"symbol": _f("AAPL", "MSFT", "TSLA", "NVDA", "GOOG")},
     ),
     FakeTool(
         "find_recipe(dish: string, diet: string = null): Look up a recipe.",
-        (("recipe for {dish}", {"dish": "{dish}"}),
-         ("how do I make {diet} {dish}", {"dish": "{dish}", "diet": "{diet}"})),
-        {"dish": _f("lasagna", "pancakes", "pad thai", "banana bread", "ramen"),
-         "diet": _f("vegan", "gluten-free", "keto", "vegetarian")},
+        (
+            ("recipe for {dish}", {"dish": "{dish}"}),
+            ("how do I make {diet} {dish}", {"dish": "{dish}", "diet": "{diet}"}),
+        ),
+        {
+            "dish": _f("lasagna", "pancakes", "pad thai", "banana bread", "ramen"),
+            "diet": _f("vegan", "gluten-free", "keto", "vegetarian"),
+        },
     ),
     FakeTool(
         "lights(room: string, on: boolean = true): Switch the lights in a room.",
-        (("turn on the lights in the {room}", {"room": "{room}"}),
-         ("switch off the {room} lights", {"room": "{room}", "on": "false"})),
+        (
+            ("turn on the lights in the {room}", {"room": "{room}"}),
+            ("switch off the {room} lights", {"room": "{room}", "on": "false"}),
+        ),
         {"room": _f("kitchen", "bedroom", "living room", "garage", "office")},
     ),
     FakeTool(
         "track_package(tracking_number: string): Where is a parcel.",
-        (("where is my package {num}", {"tracking_number": "{num}"}),
-         ("track {num}", {"tracking_number": "{num}"})),
+        (
+            ("where is my package {num}", {"tracking_number": "{num}"}),
+            ("track {num}", {"tracking_number": "{num}"}),
+        ),
         {"num": _f("1Z999AA10123456784", "JD014600006281", "LX123456789CN", "9400110898825")},
     ),
     FakeTool(
@@ -113,10 +161,14 @@ FAKE_TOOLS = [
     ),
     FakeTool(
         "set_reminder(text: string, time: string): Remind the user at a time.",
-        (("remind me to {text} at {time}", {"text": "{text}", "time": "{time}"}),
-         ("set a reminder {time}: {text}", {"text": "{text}", "time": "{time}"})),
-        {"text": _f("take my pills", "call mom", "leave for the airport", "stretch"),
-         "time": _f("6pm", "9:30", "noon", "tomorrow morning")},
+        (
+            ("remind me to {text} at {time}", {"text": "{text}", "time": "{time}"}),
+            ("set a reminder {time}: {text}", {"text": "{text}", "time": "{time}"}),
+        ),
+        {
+            "text": _f("take my pills", "call mom", "leave for the airport", "stretch"),
+            "time": _f("6pm", "9:30", "noon", "tomorrow morning"),
+        },
     ),
 ]
 
@@ -128,8 +180,9 @@ def _fill(rng: random.Random, fake: FakeTool) -> tuple[str, dict[str, Any]]:
     out: dict[str, Any] = {}
     for key, value in args.items():
         text = value.format(**values)
-        out[key] = int(text) if text.isdigit() else (text == "true" if text in (
-            "true", "false") else text)
+        out[key] = (
+            int(text) if text.isdigit() else (text == "true" if text in ("true", "false") else text)
+        )
     return message, out
 
 
@@ -150,8 +203,12 @@ def fake_tool_sample(rng: random.Random) -> Sample:
     tools = rng.sample(others, rng.randint(0, 2)) + ([fake] if listed else [])
     rng.shuffle(tools)
     calls = [_call(fake.name, **args)] if listed else []
-    return Sample(message, calls, extra_tools=[t.signature for t in tools],
-                  kind="extra" if listed else "extra-absent")
+    return Sample(
+        message,
+        calls,
+        extra_tools=[t.signature for t in tools],
+        kind="extra" if listed else "extra-absent",
+    )
 
 
 def _pick_fake(rng: random.Random) -> FakeTool:
@@ -159,6 +216,7 @@ def _pick_fake(rng: random.Random) -> FakeTool:
 
 
 # ------------------------------------------------------------------------ third-party tools
+
 
 def _swap_values(rng: random.Random, tool: Tool) -> tuple[str, dict[str, Any]] | None:
     """Vary a declared example by swapping argument values with another example's."""
@@ -184,5 +242,9 @@ def third_party_sample(rng: random.Random, tool: Tool, signature: str) -> Sample
     if varied is None:
         return None
     message, args = varied
-    return Sample(_polite(rng, message), [_call(tool.name, **args)], extra_tools=[signature],
-                  kind="third-party")
+    return Sample(
+        _polite(rng, message),
+        [_call(tool.name, **args)],
+        extra_tools=[signature],
+        kind="third-party",
+    )

@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from calvados.errors import CalvadosError
 from calvados.planner import ToolCall, render_plan, render_tool
 from calvados.registry import Registry
+from calvados.tools import ToolContext
 
 from . import extra, offline
 from .offline import Sample
@@ -28,7 +30,10 @@ def _plan_text(sample: Sample) -> str:
 
 
 def offline_samples(
-    n: int, registry: Registry, seed: int = 0, extra_share: float = 0.2,
+    n: int,
+    registry: Registry,
+    seed: int = 0,
+    extra_share: float = 0.2,
     exclude: Iterable[str] = (),
 ) -> list[Sample]:
     """``n`` samples: built-in families by weight, synthetic and third-party extra tools."""
@@ -44,10 +49,11 @@ def offline_samples(
         attempts += 1
         r = rng.random()
         sample: Sample | None
-        if third and r < 0.08:
+        third_share = 0.08 if third else 0.0
+        if r < third_share:
             tool = third[rng.randrange(len(third))]
             sample = extra.third_party_sample(rng, tool, render_tool(tool))
-        elif r < 0.08 + extra_share / 2:
+        elif r < third_share + extra_share / 2.5:
             sample = extra.fake_tool_sample(rng)
         else:
             gen = rng.choices(families, weights)[0][0]
@@ -56,12 +62,31 @@ def offline_samples(
                 sample = extra.with_extra_tools(rng, sample)
         if sample is None or sample.message.strip().lower() in banned:
             continue
-        key = (sample.message, json.dumps(sample.history))
+        if not _valid(sample, registry):
+            continue
+        key = (sample.message, json.dumps(sample.history), " ".join(sample.extra_tools))
         if key in seen:
             continue
         seen.add(key)
         out.append(sample)
     return out
+
+
+_CHECK_NOW = datetime(2026, 11, 27, 10, 0)
+
+
+def _valid(sample: Sample, registry: Registry) -> bool:
+    """Keep only plans whose calls validate against the registered tools' argument models."""
+    ctx = ToolContext(now=_CHECK_NOW)
+    for call in sample.calls:
+        tool = registry.tools.get(call["tool"])
+        if tool is None:
+            continue  # a synthetic tool: nothing to check against
+        try:
+            tool.validate(call["arguments"], ctx)
+        except CalvadosError:
+            return False
+    return True
 
 
 def to_record(sample: Sample, index: int, source: str) -> dict[str, Any]:
@@ -80,8 +105,12 @@ REWRITE_PROMPT = (
 
 
 def _must_keep(sample: Sample) -> list[str]:
-    return [str(v) for c in sample.calls for v in c["arguments"].values()
-            if isinstance(v, str) and not v.isdigit()]
+    return [
+        str(v)
+        for c in sample.calls
+        for v in c["arguments"].values()
+        if isinstance(v, str) and not v.isdigit()
+    ]
 
 
 def rewrite_ok(sample: Sample, text: str) -> bool:
@@ -103,7 +132,8 @@ def make_teacher(spec: str) -> Callable[[str], str]:
 
         def local(prompt: str) -> str:
             out = llm.create_chat_completion(
-                [{"role": "user", "content": prompt}], max_tokens=80, temperature=0.8)
+                [{"role": "user", "content": prompt}], max_tokens=80, temperature=0.8
+            )
             return str(out["choices"][0]["message"]["content"])  # type: ignore[index]
 
         return local
@@ -113,9 +143,15 @@ def make_teacher(spec: str) -> Callable[[str], str]:
         base, _, model = arg.partition("#")
 
         def remote(prompt: str) -> str:
-            reply = httpx.post(f"{base.rstrip('/')}/chat/completions", timeout=60, json={
-                "model": model or "default", "temperature": 0.8,
-                "messages": [{"role": "user", "content": prompt}]})
+            reply = httpx.post(
+                f"{base.rstrip('/')}/chat/completions",
+                timeout=60,
+                json={
+                    "model": model or "default",
+                    "temperature": 0.8,
+                    "messages": [{"role": "user", "content": prompt}],
+                },
+            )
             reply.raise_for_status()
             return str(reply.json()["choices"][0]["message"]["content"])
 
@@ -123,7 +159,6 @@ def make_teacher(spec: str) -> Callable[[str], str]:
     if kind == "gemini":
         from calvados.config import load_settings
         from calvados.models import load_backend  # noqa: F401  (ensures plugins are loaded)
-
         from google import genai  # type: ignore[import-not-found]
 
         settings = load_settings()
@@ -131,8 +166,9 @@ def make_teacher(spec: str) -> Callable[[str], str]:
         client = genai.Client(api_key=key)
 
         def cloud(prompt: str) -> str:
-            out = client.models.generate_content(model=arg or settings.gemini_model,
-                                                 contents=prompt)
+            out = client.models.generate_content(
+                model=arg or settings.gemini_model, contents=prompt
+            )
             return str(out.text or "")
 
         return cloud
@@ -140,8 +176,12 @@ def make_teacher(spec: str) -> Callable[[str], str]:
 
 
 def rewrite_with_teacher(
-    records: list[dict[str, Any]], teacher: Callable[[str], str], share: float, log: Path,
-    seed: int = 0, progress: Callable[[int, int], None] | None = None,
+    records: list[dict[str, Any]],
+    teacher: Callable[[str], str],
+    share: float,
+    log: Path,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Rewrite a share of messages with the teacher; every request goes to ``log`` (resumable)."""
     done: dict[str, str] = {}
@@ -155,14 +195,24 @@ def rewrite_with_teacher(
     with log.open("a", encoding="utf-8") as fh:
         for i, record in enumerate(chosen):
             sample = Sample(record["message"], record["calls"])
-            prompt = REWRITE_PROMPT.format(keep=", ".join(_must_keep(sample)) or "none",
-                                           message=record["message"])
+            prompt = REWRITE_PROMPT.format(
+                keep=", ".join(_must_keep(sample)) or "none", message=record["message"]
+            )
             if record["id"] not in done:
                 started = time.time()
                 reply = teacher(prompt)
                 done[record["id"]] = reply
-                fh.write(json.dumps({"id": record["id"], "prompt": prompt, "reply": reply,
-                                     "seconds": round(time.time() - started, 2)}) + "\n")
+                fh.write(
+                    json.dumps(
+                        {
+                            "id": record["id"],
+                            "prompt": prompt,
+                            "reply": reply,
+                            "seconds": round(time.time() - started, 2),
+                        }
+                    )
+                    + "\n"
+                )
                 fh.flush()
             reply = done[record["id"]].strip().strip('"')
             if rewrite_ok(sample, reply):
@@ -175,15 +225,16 @@ def rewrite_with_teacher(
     return changed
 
 
-def write_dataset(
-    path: Path, records: list[dict[str, Any]], provenance: dict[str, Any]
-) -> None:
+def write_dataset(path: Path, records: list[dict[str, Any]], provenance: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as fh:
         for record in records:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-    provenance = {**provenance, "records": len(records),
-                  "created": datetime.now(UTC).isoformat(timespec="seconds")}
+    provenance = {
+        **provenance,
+        "records": len(records),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     Path(str(path) + ".provenance.json").write_text(json.dumps(provenance, indent=2), "utf-8")
 
 

@@ -64,7 +64,7 @@ def encode(record: dict[str, Any], tokenizer: Any, max_len: int) -> tuple[list[i
     prefix, rest = student_prompt(record["message"], record["history"], record["extra_tools"])
     prompt_ids = tokenizer(prefix + rest, add_special_tokens=False)["input_ids"]
     answer_ids = tokenizer(record["plan"] + END, add_special_tokens=False)["input_ids"]
-    prompt_ids = prompt_ids[-(max_len - len(answer_ids)):]
+    prompt_ids = prompt_ids[-(max_len - len(answer_ids)) :]
     return prompt_ids + answer_ids, [-100] * len(prompt_ids) + answer_ids
 
 
@@ -75,7 +75,7 @@ def batches(
     import torch
 
     order = sorted(range(len(encoded)), key=lambda i: len(encoded[i][0]))
-    groups = [order[i:i + size] for i in range(0, len(order), size)]
+    groups = [order[i : i + size] for i in range(0, len(order), size)]
     rng.shuffle(groups)
     out = []
     for group in groups:
@@ -85,11 +85,23 @@ def batches(
         mask = torch.zeros((len(group), width), dtype=torch.long)
         for row, i in enumerate(group):
             x, y = encoded[i]
-            ids[row, :len(x)] = torch.tensor(x)
-            labels[row, :len(y)] = torch.tensor(y)
-            mask[row, :len(x)] = 1
+            ids[row, : len(x)] = torch.tensor(x)
+            labels[row, : len(y)] = torch.tensor(y)
+            mask[row, : len(x)] = 1
         out.append((ids, mask, labels))
     return out
+
+
+def answer_loss(model: Any, ids: Any, mask: Any, labels: Any) -> Any:
+    """Cross-entropy on the answer tokens only; logits are computed only where they count."""
+    import torch
+
+    base = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = base.model(input_ids=ids, attention_mask=mask).last_hidden_state
+    targets = labels[:, 1:]
+    keep = targets != -100
+    logits = base.lm_head(hidden[:, :-1][keep])
+    return torch.nn.functional.cross_entropy(logits.float(), targets[keep])
 
 
 def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
@@ -105,9 +117,16 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
     if not config.full:
         from peft import LoraConfig, get_peft_model
 
-        model = get_peft_model(model, LoraConfig(
-            r=config.rank, lora_alpha=config.alpha, lora_dropout=0.0,
-            target_modules=TARGET_MODULES, task_type="CAUSAL_LM"))
+        model = get_peft_model(
+            model,
+            LoraConfig(
+                r=config.rank,
+                lora_alpha=config.alpha,
+                lora_dropout=0.0,
+                target_modules=TARGET_MODULES,
+                task_type="CAUSAL_LM",
+            ),
+        )
     records = read_dataset(Path(config.data))
     encoded = [encode(r, tokenizer, config.max_len) for r in records]
     rng = random.Random(config.seed)
@@ -118,7 +137,8 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.0)
     warmup = max(1, total // 20)
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / total) + 1e-3)
+        optimizer, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1 - s / total) + 1e-3
+    )
     model, optimizer = accelerator.prepare(model, optimizer)
     model.train()
     out = Path(config.out)
@@ -130,7 +150,7 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
             if step >= total:
                 break
             ids, mask, labels = (t.to(accelerator.device) for t in (ids, mask, labels))
-            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+            loss = answer_loss(model, ids, mask, labels)
             accelerator.backward(loss)
             torch.nn.utils.clip_grad_norm_(params, 1.0)
             optimizer.step()
@@ -138,10 +158,10 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
             optimizer.zero_grad()
             step += 1
             tokens += int(mask.sum())
-            history.append({"step": step, "loss": round(float(loss), 4)})
+            history.append({"step": step, "loss": round(loss.item(), 4)})
             if step % 10 == 0 or step == total:
                 rate = tokens / max(1e-6, time.time() - started)
-                log(f"step {step}/{total} loss {float(loss):.4f} ({rate:.0f} tok/s)")
+                log(f"step {step}/{total} loss {loss.item():.4f} ({rate:.0f} tok/s)")
     unwrapped = accelerator.unwrap_model(model)
     unwrapped.save_pretrained(out / "adapter" if not config.full else out / "model")
     tokenizer.save_pretrained(out / ("adapter" if not config.full else "model"))

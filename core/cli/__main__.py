@@ -1,0 +1,5 @@
+"""``python -m calvados.cli``."""
+
+from . import main
+
+main()
