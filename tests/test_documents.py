@@ -435,6 +435,22 @@ def test_map_reduce_summary_checks_every_sentence(
     assert len(agent.chat_backend.prompts) == parts + 1
 
 
+
+def test_long_documents_are_condensed_before_the_model_reads_them(
+    files: dict[str, Path], session: Session, scripted: Any
+) -> None:
+    run(scan_document, context(session), path=str(files["report"]))
+
+    class SmallModel(scripted):  # type: ignore[misc,valid-type]
+        context_window = 700  # 300 pages would be 300 windows
+
+    line = "Volunteers cleaned the beach and collected two tonnes of plastic."
+    backend = SmallModel([line] * 20)
+    ctx = context(session, agent=SimpleNamespace(chat_backend=backend))
+    _, result = run(summarize, ctx, length="short")
+    assert result["method"] == "model" and result["text"] == line
+    assert 1 <= len(backend.prompts) <= 9  # at most 8 parts, then the final pass
+
 def test_summary_of_the_conversation_when_there_is_no_document(session: Session) -> None:
     with pytest.raises(ToolError, match="nothing to summarize"):
         run(summarize, context(session))

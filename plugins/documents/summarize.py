@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from calvados.tools import ToolContext
@@ -30,6 +31,7 @@ class Length:
 
 LENGTHS = {"short": Length(3, 140), "medium": Length(6, 260), "long": Length(12, 480)}
 MAP_ITEMS = 3
+MAX_WINDOWS = 8  # longer documents are first condensed to their most central sentences
 MAP_TOKENS = 110
 SYSTEM = "You summarize text faithfully. Use only facts stated in the text. No introductions."
 
@@ -97,6 +99,12 @@ def extractive(job: Job) -> list[str]:
 
 def central(sentences: list[Sentence], count: int) -> list[Sentence]:
     """Pick ``count`` sentences whose words are most frequent across the whole source."""
+    chosen = list(islice(ranked(sentences), count))
+    return [sentences[i] for i in sorted(chosen)]
+
+
+def ranked(sentences: list[Sentence]) -> Iterator[int]:
+    """Sentence indices, most central first, skipping near-repeats of those already given."""
     bags = [set(content_words(s.text)) for s in sentences]
     freq = Counter(w for bag in bags for w in bag)
     top = max(freq.values(), default=1)
@@ -106,11 +114,25 @@ def central(sentences: list[Sentence], count: int) -> list[Sentence]:
     ]
     chosen: list[int] = []
     for i in sorted(range(len(sentences)), key=lambda k: (-scores[k], k)):
-        if len(chosen) >= count:
-            break
         if all(_overlap(bags[i], bags[j]) < 0.5 for j in chosen):
             chosen.append(i)
-    return [sentences[i] for i in sorted(chosen)]
+            yield i
+
+
+def condense(backend: Any, sections: list[tuple[int, str]], limit: int) -> list[str]:
+    """The most central sentences that fit in ``limit`` tokens, in reading order, by page."""
+    sentences = page_sentences(sections)
+    chosen, used = [], 0
+    for i in ranked(sentences):
+        size = backend.tokens(sentences[i].text) + 1
+        if used + size > limit:
+            break
+        chosen.append(i)
+        used += size
+    pages: dict[int, list[str]] = {}
+    for i in sorted(chosen):
+        pages.setdefault(sentences[i].page, []).append(sentences[i].text)
+    return [" ".join(texts) for texts in pages.values()]
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -124,13 +146,15 @@ def _model_summary(ctx: ToolContext, backend: Any, job: Job) -> Iterator[str]:
     stems, nums = source_index(" ".join(text for _, text in job.sections))
     budget = max(300, backend.context_window - PROMPT_OVERHEAD - job.spec.tokens)
     texts = [text for _, text in job.sections if text.strip()]
+    windows = pack(backend, texts, budget)
+    if len(windows) > MAX_WINDOWS:  # a long document: the model reads its central sentences
+        windows = pack(backend, condense(backend, job.sections, budget * MAX_WINDOWS * 9 // 10),
+                       budget)
     level = 0
-    while True:
-        windows = pack(backend, texts, budget)
-        if len(windows) <= 1:
-            break
+    while len(windows) > 1:
         level += 1
         texts = list(_map(ctx, backend, job, windows, level))
+        windows = pack(backend, texts, budget)
     source = windows[0] if windows else ""
     yield from _final(backend, job, source, stems, nums)
 
