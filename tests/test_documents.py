@@ -433,6 +433,10 @@ def test_map_reduce_summary_checks_every_sentence(
     notes = agent.chat_backend.prompts[-1]
     assert "bullet points" in notes and "Section 1." not in notes  # reads notes, not pages
     assert len(agent.chat_backend.prompts) == parts + 1
+    cancel = threading.Event()
+    ctx = context(session, agent=agent, cancel=cancel, progress=lambda *_: cancel.set())
+    with pytest.raises(ScanCancelled, match=f"summary of six.pdf cancelled after 1 of {parts}"):
+        run(summarize, ctx, path=str(pdf))
 
 
 
