@@ -54,7 +54,7 @@ def main() -> None:
         for set_name, cases in sets.items():
             report = eval_planner(cases, planner, registry)
             report.pop("failures")
-            results.append({"planner": label, "set": set_name, **report})
+            results.append({**report, "planner": label, "set": set_name})
             print(json.dumps(results[-1]), flush=True)
     print("\n| planner | set | tool acc. | exact acc. | no-tool acc. | p50 ms | p95 ms |")
     print("|---|---|---|---|---|---|---|")
