@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
 from calvados.planner import Planner, parse_plan, student_prompt
 from calvados.registry import get_registry
 from calvados.student_models import default_student
@@ -177,3 +176,22 @@ def test_shipped_student_is_pinned() -> None:
     manifest = json.loads((student.adapter_path.parent / "manifest.json").read_text())
     assert manifest["base"] == "smollm2-135m" and len(manifest["sha256"]) == 64
     assert student.card.exists() and "exact_accuracy" in student.card.read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cases", ["dev", "holdout"])
+def test_shipped_student_plans_like_the_teacher(cases: str) -> None:
+    """Accuracy of the default planner, as shipped (latency is measured in bench/student.py)."""
+    from calvados.config import load_settings
+    from calvados.evaluation import eval_planner, read_cases
+    from calvados.student import build_planner
+    from conftest import DEV_PLANNER
+
+    registry = get_registry()
+    planner = build_planner(load_settings(), registry)
+    assert planner.style == "student"
+    report = eval_planner(read_cases(DEV_PLANNER if cases == "dev" else HOLDOUT), planner,
+                          registry)
+    assert report["tool_accuracy"] >= 0.95, report["failures"]
+    assert report["exact_accuracy"] >= 0.90, report["failures"]
+    assert report["no_tool_accuracy"] >= 0.95, report["failures"]

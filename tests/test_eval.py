@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pydantic import BeforeValidator, ValidationInfo
 
 CALVADOS = Path(sys.executable).with_name("calvados")
-DEV_PLANNER = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_planner.jsonl"
+DEV_PLANNER = Path(__file__).resolve().parent / "data" / "dev_planner.jsonl"  # ../shared/eval
 NOW = datetime(2026, 11, 27, 10, 0)
 CITIES = {"bos": "Boston", "boston": "Boston", "jfk": "New York", "nyc": "New York",
           "new york": "New York"}

@@ -24,13 +24,12 @@ from calvados.safety import CRISIS_INVITE, CRISIS_MESSAGE, normalize, screen
 from conftest import REPO, ScriptedBackend
 
 CASES = REPO / "tests" / "data" / "safety_cases.jsonl"
-DEV_SAFETY = REPO.parent / "shared" / "eval" / "dev_safety.jsonl"
+DEV_SAFETY = REPO / "tests" / "data" / "dev_safety.jsonl"  # a copy of ../shared/eval
 CALVADOS = Path(sys.executable).with_name("calvados")
 
 
 # ---------------------------------------------------------------------------- the screen
 
-@pytest.mark.skipif(not DEV_SAFETY.exists(), reason="the shared dev set is not beside the repo")
 def test_dev_set_recall_and_false_positives() -> None:
     report = eval_safety(read_cases(DEV_SAFETY))
     assert report["recall"] == 1.0 and report["false_positive_rate"] == 0.0, report["failures"]
