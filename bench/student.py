@@ -35,7 +35,8 @@ def planner_for(name: str, adapter: str | None) -> Planner:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dev", default=str(REPO.parent / "shared/eval/dev_planner.jsonl"))
-    parser.add_argument("--holdout", default=str(REPO / "student_models/eval/holdout_planner.jsonl"))
+    holdout = REPO / "student_models/eval/holdout_planner.jsonl"
+    parser.add_argument("--holdout", default=str(holdout))
     parser.add_argument("--skip-bases", action="store_true")
     args = parser.parse_args()
     student = default_student()
