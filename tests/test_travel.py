@@ -32,7 +32,6 @@ from calvados import (
 )
 from calvados.evaluation import calls_match
 from calvados.planner import Planner, ToolCall
-from calvados.plugins import Registry, get_registry
 from calvados.plugins.travel import (
     TOOLS,
     Offer,
@@ -45,6 +44,7 @@ from calvados.plugins.travel import (
 from calvados.plugins.travel.bookings import BookingNotSaved
 from calvados.plugins.travel.fields import normalize_booking_id, normalize_offer_id
 from calvados.plugins.travel.places import normalize_place
+from calvados.registry import Registry, get_registry
 
 NOW = datetime(2026, 11, 27, 10, 0)
 LATER = datetime(2031, 5, 14, 9, 0)  # a Wednesday, far from the wall clock
