@@ -272,7 +272,7 @@ def make_title(model: Model, topic: str, audience: str) -> str:
     title = title.strip(" \"'*#“”‘’.:")
     words = title.split()
     if not 1 <= len(words) <= 8 or _CHATTER.search(title) or (
-            audience == "child" and not child_safe(title)):
+            audience == "child" and (not child_safe(title) or _SOFTEN.search(title))):
         short = re.sub(r"^(?:a|an|the)\s+", "", topic.strip(), flags=re.IGNORECASE)
         title = "The Story of " + " ".join(
             w if w.lower() in _SMALL_WORDS and i else w[:1].upper() + w[1:]
