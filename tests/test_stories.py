@@ -211,3 +211,17 @@ def test_length_bands_with_the_default_local_model(
     assert streamed.strip() == final["text"] and final["title"]
     if audience == "child":
         assert child_safe(final["text"])
+
+
+def test_the_docs_state_the_numbers_the_code_uses() -> None:
+    from calvados.plugins.stories import HARD_CAP, SECTION_WORDS, TAIL_WORDS, TEMPERATURE
+    from conftest import REPO
+
+    doc = (REPO / "docs" / "stories.md").read_text("utf-8")
+    assert '`"short"` (150-300 words), `"medium"` (400-700), `"long"` (900 or more)' in doc
+    assert BANDS["short"] == (150, 300) and BANDS["medium"] == (400, 700)
+    assert BANDS["long"][0] == 900 and f"| {BANDS['long'][0]}-{BANDS['long'][1]} |" in doc
+    words = SECTION_WORDS
+    assert f"about {words['short']}\n(short), {words['medium']} (medium) or {words['long']}" in doc
+    assert f"last {TAIL_WORDS} words" in doc and f"up to {HARD_CAP} sections" in doc
+    assert f"temperature {TEMPERATURE}" in doc
