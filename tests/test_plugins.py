@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -229,3 +231,24 @@ def test_ask_still_answers_with_broken_plugins_installed(site: Path) -> None:
     assert proc.stdout.strip()
     assert "[plugin broken_import: ModuleNotFoundError" in proc.stderr
     assert "-- on-device:" in proc.stderr
+
+
+def test_a_regular_install_has_every_builtin(tmp_path: Path) -> None:
+    """``pip install .`` (not editable) ships every package the built-ins need."""
+    repo = Path(__file__).resolve().parents[1]
+    junk = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "build", "work-data",
+                                  "tests", "docs", "bench")
+    shutil.copytree(repo, tmp_path / "src", ignore=junk)
+    pip_install(tmp_path / "site", tmp_path / "src")
+    probe = ("import json, calvados, calvados.cli; from calvados.registry import get_registry; "
+             "r = get_registry(); print(json.dumps({'file': calvados.__file__, "
+             "'tools': sorted(r.tools), 'problems': r.problems}))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site")},
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    installed = json.loads(proc.stdout)
+    assert installed["file"].startswith(str(tmp_path / "site"))
+    assert installed["problems"] == []
+    assert installed["tools"] == sorted(get_registry().tools)
+    assert (tmp_path / "site" / "calvados" / "py.typed").is_file()
