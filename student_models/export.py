@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-ARCHES = {"llama": "LLAMA", "gemma3": "GEMMA3"}
+ARCHES = {"llama": "LLAMA", "gemma3": "GEMMA3", "gemma3_text": "GEMMA3"}
 
 
 def _permute(weights: Any, n_head: int, n_head_kv: int) -> Any:
@@ -37,7 +37,8 @@ def export_gguf(adapter_dir: Path, out: Path, base_config: dict[str, Any] | None
     n_layers = config["num_hidden_layers"]
     names = gguf.get_tensor_name_map(getattr(gguf.MODEL_ARCH, ARCHES[arch]), n_layers)
     tensors = load_file(str(adapter_dir / "adapter_model.safetensors"))
-    writer = gguf.GGUFWriter(str(out), arch)
+    gguf_arch = getattr(gguf.MODEL_ARCH, ARCHES[arch])
+    writer = gguf.GGUFWriter(str(out), gguf.MODEL_ARCH_NAMES[gguf_arch])
     writer.add_string("general.type", "adapter")
     writer.add_string("adapter.type", "lora")
     writer.add_float32("adapter.lora.alpha", float(adapter_cfg["lora_alpha"]))

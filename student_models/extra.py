@@ -173,6 +173,102 @@ FAKE_TOOLS = [
 ]
 
 
+FAKE_TOOLS += [
+    FakeTool(
+        'set_thermostat(temperature: number, mode: heat|cool|auto = "auto"): Set the home '
+        "thermostat.",
+        (
+            ("set the heating to {t} degrees", {"temperature": "{t}", "mode": "heat"}),
+            ("thermostat {t} please", {"temperature": "{t}"}),
+            ("cool the house down to {t}", {"temperature": "{t}", "mode": "cool"}),
+        ),
+        {"t": _f("19", "21", "22.5", "18", "24")},
+    ),
+    FakeTool(
+        "order_coffee(drink: espresso|latte|cappuccino|americano, size: small|medium|large = "
+        '"medium"): Order a coffee from the office machine.',
+        (
+            ("I'd love a {size} {drink}", {"drink": "{drink}", "size": "{size}"}),
+            ("make me a {drink}", {"drink": "{drink}"}),
+            ("one {drink}, {size} please", {"drink": "{drink}", "size": "{size}"}),
+        ),
+        {
+            "drink": _f("espresso", "latte", "cappuccino", "americano"),
+            "size": _f("small", "medium", "large"),
+        },
+    ),
+    FakeTool(
+        "roll_dice(sides: integer = 6, count: integer = 1): Roll dice.",
+        (
+            ("roll {count} dice", {"count": "{count}"}),
+            ("roll a d{sides}", {"sides": "{sides}"}),
+            ("throw {count} {sides}-sided dice", {"sides": "{sides}", "count": "{count}"}),
+        ),
+        {"sides": _f("6", "20", "12", "8"), "count": _f("2", "3", "4")},
+    ),
+    FakeTool(
+        "calculate_tip(bill: number, percent: number = 15): Work out the tip for a bill.",
+        (
+            ("what's the tip on {bill} dollars", {"bill": "{bill}"}),
+            ("{pct}% tip on a {bill} bill", {"bill": "{bill}", "percent": "{pct}"}),
+        ),
+        {"bill": _f("48", "120.50", "75", "33.20"), "pct": _f("18", "20", "10")},
+    ),
+    FakeTool(
+        "log_workout(activity: run|swim|bike|walk, minutes: integer): Record an exercise session.",
+        (
+            ("log a {m} minute {act}", {"activity": "{act}", "minutes": "{m}"}),
+            (
+                "I just did a {act} for {m} minutes, note it",
+                {"activity": "{act}", "minutes": "{m}"},
+            ),
+        ),
+        {"act": _f("run", "swim", "bike", "walk"), "m": _f("20", "45", "30", "60")},
+    ),
+    FakeTool(
+        "check_flight_status(flight_number: string): Live status of a flight by its number.",
+        (
+            ("is {fn} on time?", {"flight_number": "{fn}"}),
+            ("status of flight {fn}", {"flight_number": "{fn}"}),
+        ),
+        {"fn": _f("UA 902", "LH400", "BA 117", "DL1520", "AF 22")},
+    ),
+    FakeTool(
+        "book_table(restaurant: string, people: integer, time: string): Reserve a table at a "
+        "restaurant.",
+        (
+            (
+                "table for {n} at {r} at {time}",
+                {"restaurant": "{r}", "people": "{n}", "time": "{time}"},
+            ),
+            (
+                "reserve {r} for {n} people, {time}",
+                {"restaurant": "{r}", "people": "{n}", "time": "{time}"},
+            ),
+        ),
+        {
+            "r": _f("Luigi's", "the Blue Door", "Sakura", "Chez Marie"),
+            "n": _f("2", "4", "6"),
+            "time": _f("7pm", "8:30", "noon", "tonight at 9"),
+        },
+    ),
+    FakeTool(
+        "set_volume(level: integer): Set the speaker volume from 0 to 100.",
+        (("volume {v}", {"level": "{v}"}), ("set the volume to {v} percent", {"level": "{v}"})),
+        {"v": _f("20", "50", "75", "10")},
+    ),
+]
+
+
+def _number(text: str) -> int | float | str:
+    if text.isdigit():
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
 def _fill(rng: random.Random, fake: FakeTool) -> tuple[str, dict[str, Any]]:
     template, args = fake.templates[rng.randrange(len(fake.templates))]
     values = {k: _pick(rng, list(v)) for k, v in fake.fillers.items()}
@@ -180,9 +276,12 @@ def _fill(rng: random.Random, fake: FakeTool) -> tuple[str, dict[str, Any]]:
     out: dict[str, Any] = {}
     for key, value in args.items():
         text = value.format(**values)
-        out[key] = (
-            int(text) if text.isdigit() else (text == "true" if text in ("true", "false") else text)
-        )
+        if f"{key}: boolean" in fake.signature:
+            out[key] = text == "true"
+        elif f"{key}: integer" in fake.signature or f"{key}: number" in fake.signature:
+            out[key] = _number(text)
+        else:
+            out[key] = text
     return message, out
 
 
@@ -202,7 +301,8 @@ def fake_tool_sample(rng: random.Random) -> Sample:
     listed = rng.random() < 0.8
     tools = rng.sample(others, rng.randint(0, 2)) + ([fake] if listed else [])
     rng.shuffle(tools)
-    calls = [_call(fake.name, **args)] if listed else []
+    ordered = dict(sorted(args.items(), key=lambda kv: fake.signature.find(kv[0] + ":")))
+    calls = [{"tool": fake.name, "arguments": ordered}] if listed else []
     return Sample(
         message,
         calls,

@@ -38,6 +38,7 @@ class TrainConfig:
     seed: int = 0
     threads: int | None = None
     max_len: int = 384
+    init_adapter: str | None = None
 
 
 def base_gguf(name: str) -> tuple[str, str]:
@@ -114,7 +115,11 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
         torch.set_num_threads(config.threads)
     accelerator = Accelerator(cpu=not torch.cuda.is_available())
     tokenizer, model = load_base(config.base)
-    if not config.full:
+    if config.init_adapter:  # continue training an earlier adapter
+        from peft import PeftModel
+
+        model = PeftModel.from_pretrained(model, config.init_adapter, is_trainable=True)
+    elif not config.full:
         from peft import LoraConfig, get_peft_model
 
         model = get_peft_model(
@@ -176,7 +181,7 @@ def main() -> None:  # accelerate launch -m calvados.student_models.train --data
 
     parser = argparse.ArgumentParser(description=__doc__)
     for name, value in asdict(TrainConfig()).items():
-        kind = type(value) if value is not None else int
+        kind = type(value) if value is not None else (str if name == "init_adapter" else int)
         if isinstance(value, bool):
             parser.add_argument(f"--{name.replace('_', '-')}", action="store_true")
         else:

@@ -17,6 +17,7 @@ from calvados.registry import get_registry
 from calvados.student_models import default_student
 from calvados.student_models.generate import offline_samples, read_dataset, to_record
 from calvados.tools import ToolContext
+from test_docs import units_site  # noqa: F401  (the docs plugin, installed by pip)
 
 REPO = Path(__file__).resolve().parents[1]
 HOLDOUT = REPO / "student_models" / "eval" / "holdout_planner.jsonl"
@@ -195,3 +196,32 @@ def test_shipped_student_plans_like_the_teacher(cases: str) -> None:
     assert report["tool_accuracy"] >= 0.95, report["failures"]
     assert report["exact_accuracy"] >= 0.90, report["failures"]
     assert report["no_tool_accuracy"] >= 0.95, report["failures"]
+
+
+@pytest.mark.slow
+def test_shipped_student_uses_a_third_party_plugin_without_retraining(
+    units_site: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The docs' calvados-units plugin: its schemas go in the prompt, the student routes to it."""
+    from calvados.config import load_settings
+    from calvados.evaluation import calls_match
+    from calvados.student import build_planner
+
+    monkeypatch.syspath_prepend(str(units_site))
+    registry = get_registry()
+    assert "convert_units" in registry.tools and "convert_units" not in registry.builtin_tools
+    planner = build_planner(load_settings(), registry)
+    assert any(line.startswith("convert_units(") for line in planner.extra)
+    ctx = ToolContext(now=datetime(2026, 11, 27, 10))
+    cases = [  # the model card lists what it misses (convert_units needs retraining)
+        ("which mass units do you know?", [{"tool": "list_units", "arguments": {
+            "dimension": "mass"}}]),
+        ("what length units are there?", [{"tool": "list_units", "arguments": {
+            "dimension": "length"}}]),
+        ("flights from Boston to Denver tomorrow", [{"tool": "search_flights", "arguments": {
+            "origin": "Boston", "destination": "Denver", "depart_date": "2026-11-28"}}]),
+        ("hello", []),
+    ]
+    for message, expected in cases:
+        plan = planner.plan(message)
+        assert calls_match(registry, expected, plan.calls, ctx), (message, plan.raw)
