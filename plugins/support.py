@@ -270,8 +270,7 @@ BREATHING_HINT = ("If it would help, we could try a slow breathing exercise toge
 RESOURCES_HINT = ("If it ever feels like too much, I can share support lines where someone is "
                   "there to listen at any hour: just ask.")
 _SWAPS = {"i": "you", "i'm": "you're", "im": "you're", "me": "you", "my": "your", "mine": "yours",
-          "myself": "yourself", "am": "are", "i've": "you've", "i'll": "you'll", "was": "were",
-          "i'd": "you'd"}
+          "myself": "yourself", "am": "are", "i've": "you've", "i'll": "you'll", "i'd": "you'd"}
 
 
 def check_sentence(sentence: str, said: str) -> str | None:
@@ -294,9 +293,8 @@ def check_sentence(sentence: str, said: str) -> str | None:
 
 def reflect(text: str) -> str:
     """'I lost my job' -> 'you lost your job' (the listener's mirror)."""
-    words = text.strip().rstrip(".!").split()
-    out = [_SWAPS.get(w.lower().replace("’", "'"), w) for w in words]
-    return " ".join(out)
+    text = re.sub(r"\bI was\b", "you were", text.strip().rstrip(".!"), flags=re.IGNORECASE)
+    return " ".join(_SWAPS.get(w.lower().replace("’", "'"), w) for w in text.split())
 
 
 def _question(feeling: str) -> str:

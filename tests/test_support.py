@@ -357,3 +357,10 @@ def test_the_docs_numbers_match_the_data() -> None:
     cases = [json.loads(line) for line in CASES.read_text("utf-8").splitlines()]
     crisis = sum(c["crisis"] for c in cases)
     assert f"| {len(cases)} ({crisis} crisis, {len(cases) - crisis} not) |" in text
+
+
+def test_the_template_mirrors_the_users_words() -> None:
+    assert support.reflect("I was fired and my boss was rude to me.") == (
+        "you were fired and your boss was rude to you")
+    assert support.template_reply("I'm so tired", None)[0] == (
+        "It sounds like you're feeling tired right now.")
