@@ -225,3 +225,20 @@ def test_shipped_student_uses_a_third_party_plugin_without_retraining(
     for message, expected in cases:
         plan = planner.plan(message)
         assert calls_match(registry, expected, plan.calls, ctx), (message, plan.raw)
+
+
+def test_chat_path_never_imports_training_dependencies(tmp_path: Path) -> None:
+    code = (
+        "import sys, calvados\n"
+        "from calvados.cli import main\n"
+        "from calvados.registry import get_registry\n"
+        "from calvados.student_models import default_student\n"
+        "import calvados.student, calvados.cli.distill, calvados.backends.mlx\n"
+        "get_registry(); default_student()\n"
+        "heavy = {'torch', 'transformers', 'peft', 'accelerate', 'mlx', 'mlx_lm'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    env = {**os.environ, "CALVADOS_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, timeout=120, check=True)
+    assert out.stdout.strip() == "[]"
