@@ -136,7 +136,7 @@ def build_grammar(tools: Iterable[Tool]) -> str:
     head = [
         f'root ::= "{NO_TOOL}" | call ("\\n" call){{0,3}}',
         "call ::= " + (" | ".join(alts) or '"none"'),
-        'str ::= "\\"" char{0,160} "\\""',
+        'str ::= "\\"" char* "\\""',
         'char ::= [^"\\\\\\n] | "\\\\" ["\\\\/nt]',
         'int ::= "-"? [0-9] [0-9]?',
         'num ::= "-"? [0-9]+ ("." [0-9]+)?',
