@@ -66,18 +66,37 @@ def summarize(ctx: ToolContext, job: Job) -> Iterator[str | dict[str, Any]]:
             method = "model"
         elif note is None:
             note = "nothing the local model wrote was backed by the text, so sentences are quoted"
-    if not items:
-        for item in extractive(job):
-            yield _render(item, len(items), job.format)
-            items.append(item)
+    quoted = 0
+    for item in _top_up(job, items):  # fewer checked sentences than asked: quote the rest
+        yield _render(item, len(items), job.format)
+        items.append(item)
+        quoted += 1
+    if method == "model" and quoted:
+        method = "model+extractive"
     text = "".join(_render(item, i, job.format) for i, item in enumerate(items))
     result: dict[str, Any] = {"text": text, "summary": text, "method": method,
                               "length": job.length, "format": job.format, "items": len(items)}
-    if method == "model":
+    if method != "extractive":
         result["model"] = backend.model_name
     if note and method == "extractive":
         result["note"] = note
     yield result
+
+
+def _top_up(job: Job, items: list[str]) -> Iterator[str]:
+    """Central sentences of the source that say something the summary does not yet say."""
+    missing = job.spec.items - len(items)
+    if missing <= 0:
+        return
+    said = [set(content_words(item)) for item in items]
+    for sentence in extractive(job):
+        if missing <= 0:
+            return
+        words = set(content_words(sentence))
+        if all(_overlap(words, other) < 0.5 for other in said):
+            said.append(words)
+            missing -= 1
+            yield sentence
 
 
 def _render(item: str, index: int, fmt: str) -> str:
