@@ -42,6 +42,7 @@ class Plan:
     raw: str = ""
     latency_ms: float = 0.0
     model: str = ""
+    confidence: float | None = None  # 0.0 when the free decode was not a well-formed plan
 
     @property
     def direct(self) -> bool:
@@ -247,10 +248,13 @@ class Planner:
         self.backend.prepare(prefix)
         grammar = self.grammar if self.backend.supports_grammar else None
         raw = self._decode(prefix + rest, None if self.optimistic else grammar)
+        confidence = None
         if self.optimistic and grammar and not self.well_formed(raw):
+            confidence = 0.0  # the student was unsure: let the grammar decide, and say so
             raw = self._decode(prefix + rest, grammar)
         calls = salvage_plan(raw)
-        return Plan(calls, raw, (time.perf_counter() - start) * 1000, self.backend.model_name)
+        latency = (time.perf_counter() - start) * 1000
+        return Plan(calls, raw, latency, self.backend.model_name, confidence)
 
     def _decode(self, prompt: str, grammar: str | None) -> str:
         pieces = self.backend.complete(prompt, max_tokens=120, grammar=grammar, stop=["<|im_end|>"])
