@@ -257,7 +257,7 @@ class Planner:
         return Plan(calls, raw, latency, self.backend.model_name, confidence)
 
     def _decode(self, prompt: str, grammar: str | None) -> str:
-        pieces = self.backend.complete(prompt, max_tokens=120, grammar=grammar, stop=["<|im_end|>"])
+        pieces = self.backend.complete(prompt, max_tokens=96, grammar=grammar, stop=["<|im_end|>"])
         return "".join(pieces)
 
     def well_formed(self, raw: str) -> bool:
