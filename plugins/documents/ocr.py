@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -81,7 +82,7 @@ def _is_image(head: bytes) -> bool:
 
 # --------------------------------------------------------------------------- sources
 
-class Source:
+class Source(ABC):
     """An opened document: how many pages it has, and its pages one by one."""
 
     kind = "text"
@@ -90,8 +91,9 @@ class Source:
         self.path = path
         self.page_count = 0
 
+    @abstractmethod
     def pages(self) -> Iterator[Page]:
-        raise NotImplementedError
+        """The pages, read one at a time."""
 
     def close(self) -> None:
         """Release file handles and native resources."""
