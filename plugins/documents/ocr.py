@@ -95,7 +95,7 @@ class Source(ABC):
     def pages(self) -> Iterator[Page]:
         """The pages, read one at a time."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional for subclasses)
         """Release file handles and native resources."""
 
 
@@ -138,7 +138,7 @@ class ImageSource(Source):
                                 f"({_short(exc)})") from exc
             yield ocr_page(index + 1, frame, self.language)
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional for subclasses)
         self._image.close()
 
 
@@ -223,7 +223,7 @@ class PdfSource(Source):
             raise _corrupt(self.path, exc, page=index + 1) from exc
         return image
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (optional for subclasses)
         if self._pdfium is not None:
             self._pdfium.close()
             self._pdfium = None
