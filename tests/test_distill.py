@@ -176,7 +176,8 @@ def test_shipped_student_is_pinned() -> None:
     assert student is not None, "the default planner student must ship with the package"
     manifest = json.loads((student.adapter_path.parent / "manifest.json").read_text())
     assert manifest["base"] == "smollm2-135m" and len(manifest["sha256"]) == 64
-    assert student.card.exists() and "exact_accuracy" in student.card.read_text()
+    card = student.card.read_text()
+    assert "| tool acc. | exact acc. | no-tool acc. | p50 ms | p95 ms |" in card
 
 
 @pytest.mark.slow
