@@ -5,12 +5,9 @@ Importing this package is cheap: training dependencies load only inside the pipe
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-
-from calvados.errors import ModelError
 
 STUDENTS_DIR = Path(__file__).parent / "students"
 DEFAULT_STUDENT = "planner-smollm2"
@@ -43,10 +40,12 @@ def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
 
 def default_student(name: str = DEFAULT_STUDENT) -> Student | None:
     """The shipped student, verified against its pinned SHA-256; None if not shipped."""
+    from calvados.models import ModelSpec, verify
+
     for student in list_students():
-        if student.name == name:
-            digest = hashlib.sha256(student.adapter_path.read_bytes()).hexdigest()
-            if digest != student.sha256:
-                raise ModelError(f"student {name}: adapter checksum mismatch; reinstall calvados")
+        if student.name == name:  # checked once per file version, like every model file
+            spec = ModelSpec(f"student {name}", "llama_cpp", str(student.adapter_path),
+                             student.sha256)
+            verify(spec)
             return student
     return None
