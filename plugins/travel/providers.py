@@ -120,6 +120,9 @@ class FlightQuery:
     passengers: int
     cabin: str
     now: datetime  # zone-aware
+    nonstop: bool = False
+    airline: str | None = None  # an IATA code, or a name the airline table does not know
+    depart_time: str | None = None  # a local window, "HH:MM-HH:MM" (may cross midnight)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .fields import airline_name, window_hours
 from .places import Airport, City, distance_km
 from .providers import (
     FlightQuery,
@@ -50,6 +51,15 @@ def _rng(*parts: object) -> random.Random:
 
 def _round5(minutes: float) -> int:
     return int(5 * round(minutes / 5))
+
+
+def _in_window(depart: datetime, query: FlightQuery) -> bool:
+    """Does a local departure time fall in the asked time of day (windows may pass midnight)?"""
+    if not query.depart_time:
+        return True
+    start, end = window_hours(query.depart_time)
+    hour = depart.hour + depart.minute / 60
+    return start <= hour < end or start <= hour + 24 < end
 
 
 class SandboxProvider(TravelProvider):
@@ -90,14 +100,20 @@ class SandboxProvider(TravelProvider):
             return
         route = _rng("route", here.code, there.code)
         count = 6 if km < 1500 else 4 if km < 5000 else 3 if km < 10000 else 2
-        stops = 1 if km > 12500 else 0
-        minutes = _round5(km / CRUISE_KMH * 60 + 35 + 120 * stops)
-        slots = sorted(route.sample(range(6 * 12, 22 * 12), count))
+        slots = sorted(route.sample(range(5 * 12, 24 * 12), count + 2))
         for slot in slots:
             carrier = route.choice(CARRIERS)
+            if query.airline:  # the sandbox flies the asked airline on some of its slots
+                if route.random() < 0.5:
+                    continue
+                carrier = airline_name(query.airline)
             number = route.randint(100, 2999)
+            stops = 1 if km > 12500 or (km > 6000 and route.random() < 0.35) else 0
+            if stops and query.nonstop:
+                continue
+            minutes = _round5(km / CRUISE_KMH * 60 + 35 + 120 * stops)
             depart = datetime.combine(day, time(slot // 12, slot % 12 * 5), ZoneInfo(here.tz))
-            if depart < query.now + timedelta(hours=1):
+            if depart < query.now + timedelta(hours=1) or not _in_window(depart, query):
                 continue
             daily = _rng("fare", here.code, there.code, day.isoformat(), number)
             seats = daily.randint(1, 9)
