@@ -127,6 +127,11 @@ class Agent:
         if plan.direct:
             yield from self._reply(message, history, plan)
             return
+        if question := self._missing_question(plan):
+            self.session.add_message("assistant", question, where="on-device: planner")
+            yield Token(question, source="planner")
+            yield Final(question, self.session.id, "on-device: planner")
+            return
         texts: list[str] = []
         used: list[str] = []
         for step, call in enumerate(plan.calls):
@@ -142,6 +147,14 @@ class Agent:
         where = f"on-device: {plan.model}"
         self.session.add_message("assistant", text, tools=used, where=where)
         yield Final(text, self.session.id, where, used)
+
+    def _missing_question(self, plan: Plan) -> str | None:
+        """A question for the first planned call that lacks a required argument."""
+        for call in plan.calls:
+            tool = self.registry.tools.get(call.tool)
+            if tool is not None and (missing := tool.missing(call.arguments)):
+                return tool.ask_for(missing)
+        return None
 
     def complete_for(
         self, data_class: str, messages: list[Message], *, max_tokens: int = 300,

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -18,7 +18,7 @@ from .errors import CalvadosError
 from .planner import Planner, ToolCall
 from .registry import Registry
 from .safety import screen
-from .tools import ToolContext
+from .tools import Tool, ToolContext
 
 DEFAULT_NOW = "2026-11-27T10:00:00"
 
@@ -38,14 +38,7 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
 
 
 def _field_adapter(registry: Registry, tool: str, arg: str) -> TypeAdapter[Any] | None:
-    model = registry.tools[tool].args_model
-    info = model.model_fields.get(arg)
-    if info is None:
-        return None
-    annotation: Any = info.annotation
-    if info.metadata:
-        annotation = Annotated[(annotation, *info.metadata)]  # type: ignore[assignment]
-    return TypeAdapter(annotation)
+    return registry.tools[tool].field_adapter(arg)
 
 
 def _value_matches(
@@ -74,16 +67,25 @@ def call_matches(
     """Does ``got`` satisfy one expected call (tool name + every listed argument)?"""
     if got.tool != expected["tool"] or got.tool not in registry.tools:
         return False
-    try:
-        model = registry.tools[got.tool].validate(got.arguments, ctx)
-    except CalvadosError:
+    values = planned_values(registry.tools[got.tool], got, ctx)
+    if values is None:
         return False
     return all(
-        _value_matches(
-            registry, got.tool, arg, want, getattr(model, arg, None), got.arguments.get(arg), ctx
-        )
+        _value_matches(registry, got.tool, arg, want, values.get(arg), got.arguments.get(arg), ctx)
         for arg, want in expected.get("arguments", {}).items()
     )
+
+
+def planned_values(tool: Tool, call: ToolCall, ctx: ToolContext) -> dict[str, Any] | None:
+    """The call's normalized arguments, or None if one it gives is invalid. A call that
+    lacks a required argument is judged on what it gives (the agent asks for the rest)."""
+    try:
+        if tool.missing(call.arguments):
+            return tool.validate_given(call.arguments, ctx)
+        model = tool.validate(call.arguments, ctx)
+    except CalvadosError:
+        return None
+    return {name: getattr(model, name) for name in type(model).model_fields}
 
 
 def calls_match(

@@ -7,10 +7,18 @@ import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import docstring_parser
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from .errors import PluginError, ToolArgumentError
 
@@ -60,6 +68,50 @@ class Tool:
             return self.args_model.model_validate(arguments, context={"ctx": ctx, "now": ctx.now})
         except ValidationError as exc:
             raise ToolArgumentError(f"{self.name}: {describe_validation_error(exc)}") from exc
+
+    def missing(self, arguments: dict[str, Any]) -> list[str]:
+        """Required arguments that ``arguments`` does not give."""
+        return [name for name, info in self.args_model.model_fields.items()
+                if info.is_required() and arguments.get(name) is None]
+
+    def ask_for(self, missing: list[str]) -> str:
+        """One sentence asking the user for the ``missing`` required arguments."""
+        fields = self.args_model.model_fields
+        wanted = []
+        for name in missing:
+            text = (fields[name].description or name.replace("_", " ")) if name in fields else name
+            text = text.split(":")[0].split(",")[0].split("(")[0].strip().rstrip(".")
+            text = text[:1].lower() + text[1:]
+            if not text.startswith(("the ", "a ", "an ", "where", "when", "what", "which", "how")):
+                text = "the " + text
+            wanted.append(text)
+        need = wanted[0] if len(wanted) == 1 else ", ".join(wanted[:-1]) + " and " + wanted[-1]
+        return f"To {self.name.replace('_', ' ')}, I need to know {need}. Could you tell me?"
+
+    def validate_given(self, arguments: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
+        """Each given argument validated and normalized on its own (for a call that still
+        lacks a required one); one-line error on an unknown or invalid argument."""
+        out = {}
+        for name, value in arguments.items():
+            adapter = self.field_adapter(name)
+            if adapter is None:
+                raise ToolArgumentError(f"{self.name}: unknown argument {name!r}")
+            try:
+                out[name] = adapter.validate_python(value, context={"ctx": ctx, "now": ctx.now})
+            except ValidationError as exc:
+                detail = describe_validation_error(exc)
+                raise ToolArgumentError(f"{self.name}: {name}: {detail}") from exc
+        return out
+
+    def field_adapter(self, name: str) -> TypeAdapter[Any] | None:
+        """A validator for one argument (its type with its normalizers)."""
+        info = self.args_model.model_fields.get(name)
+        if info is None:
+            return None
+        annotation: Any = info.annotation
+        if info.metadata:
+            annotation = Annotated[(annotation, *info.metadata)]
+        return TypeAdapter(annotation)
 
     def run(self, arguments: dict[str, Any], ctx: ToolContext) -> Any:
         """Validate, then call the function. May return a value or an iterator of chunks."""
