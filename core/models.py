@@ -150,15 +150,17 @@ _loaded: dict[tuple[Any, ...], Any] = {}
 _load_lock = threading.Lock()
 
 
-def load_backend(name: str, **options: Any) -> Any:
-    """A backend instance for model ``name`` (verified, then shared process-wide)."""
+def load_backend(name: str | ModelSpec, **options: Any) -> Any:
+    """A backend instance for model ``name`` (or a spec of a file that is not registered,
+    such as a merged student), verified, then shared process-wide."""
     from .registry import get_registry
 
     key = (name, tuple(sorted(options.items())))
     with _load_lock:
         if key in _loaded:
             return _loaded[key]
-        spec = get_model(name)
+        spec = name if isinstance(name, ModelSpec) else get_model(name)
+        name = spec.name
         verify(spec)
         backends = get_registry().backends
         if spec.backend not in backends:

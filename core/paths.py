@@ -32,3 +32,13 @@ def cache_dir() -> Path:
     path = user_dir() / "cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def model_cache_dir() -> Path:
+    """Model files derived from pinned inputs (a merged student): shared by every user
+    directory, since each file is checked against its pinned SHA-256 before use.
+    ``CALVADOS_MODEL_CACHE`` overrides the platform cache folder."""
+    env = os.environ.get("CALVADOS_MODEL_CACHE")
+    path = Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("calvados"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,16 +22,33 @@ HISTORY_TURNS = 4
 HISTORY_CHARS = 400
 
 
+Positional = Mapping[str, Sequence[str]]  # tool -> its required arguments, in order
+
+
 @dataclass
 class ToolCall:
     tool: str
     arguments: dict[str, Any] = field(default_factory=dict)
 
-    def render(self) -> str:
-        args = ", ".join(
-            f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in self.arguments.items()
-        )
+    def render(self, positional: Sequence[str] = ()) -> str:
+        """``tool(key="value", n=2)``; with ``positional`` (the tool's required arguments) the
+        compact form the student writes: leading required values bare, ``tool("a","b",n=2)``."""
+        if positional:
+            head = []
+            for name in positional:
+                if name not in self.arguments:
+                    break
+                head.append(name)
+            rest = [k for k in self.arguments if k not in head]
+            parts = [_json(self.arguments[k]) for k in head]
+            parts += [f"{k}={_json(self.arguments[k])}" for k in rest]
+            return f"{self.tool}({','.join(parts)})"
+        args = ", ".join(f"{k}={_json(v)}" for k, v in self.arguments.items())
         return f"{self.tool}({args})"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass
@@ -49,16 +66,49 @@ class Plan:
         return not self.calls
 
 
-def render_plan(calls: Sequence[ToolCall]) -> str:
-    return "\n".join(c.render() for c in calls) if calls else NO_TOOL
+def _fold(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def span_in(value: str, text: str) -> bool:
+    """Is ``value`` a contiguous span of ``text`` (case- and whitespace-insensitive), starting
+    and ending on word boundaries?"""
+    needle, hay = _fold(value), _fold(text)
+    if not needle:
+        return False
+    head = r"(?<!\w)" if needle[0].isalnum() else ""
+    tail = r"(?!\w)" if needle[-1].isalnum() else ""
+    return re.search(head + re.escape(needle) + tail, hay) is not None
+
+
+def render_plan(calls: Sequence[ToolCall], positional: Positional | None = None) -> str:
+    if not calls:
+        return NO_TOOL
+    return "\n".join(c.render((positional or {}).get(c.tool, ())) for c in calls)
+
+
+def required_arguments(tool: Tool) -> list[str]:
+    """The tool's required arguments in declaration order: the student writes them bare."""
+    schema = tool.schema()
+    required = set(schema.get("required", []))
+    return [name for name in schema.get("properties", {}) if name in required]
+
+
+def signature_required(line: str) -> tuple[str, list[str]]:
+    """``name(a: t, b: t = 1): ...`` (a prompt's tool line) -> ("name", ["a"])."""
+    name, _, rest = line.partition("(")
+    args = rest.split(")", 1)[0]
+    required = [a.split(":")[0].strip() for a in args.split(",") if a.strip() and "=" not in a]
+    return name.strip(), required
 
 
 _CALL = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\(")
 _KEY = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*")
 
 
-def parse_plan(text: str) -> list[ToolCall]:
-    """Parse planner output; raises ValueError on malformed text."""
+def parse_plan(text: str, positional: Positional | None = None) -> list[ToolCall]:
+    """Parse planner output; raises ValueError on malformed text. Bare values are the tool's
+    required arguments in order (``positional``)."""
     text = text.strip()
     if not text or text == NO_TOOL:
         return []
@@ -71,6 +121,7 @@ def parse_plan(text: str) -> list[ToolCall]:
             raise ValueError(f"cannot parse plan at: {text[pos:pos + 40]!r}")
         call = ToolCall(m.group(1))
         pos = m.end()
+        bare = list((positional or {}).get(call.tool, ()))
         while True:
             while pos < len(text) and text[pos] in " ,":
                 pos += 1
@@ -78,10 +129,17 @@ def parse_plan(text: str) -> list[ToolCall]:
                 pos += 1
                 break
             k = _KEY.match(text, pos)
-            if not k:
+            if k:
+                key, start = k.group(1), k.end()
+                bare = []  # bare values come first
+            elif bare and text[pos:pos + 1] in '"-0123456789tfn[{':
+                key, start = bare.pop(0), pos
+            else:
                 raise ValueError(f"cannot parse arguments at: {text[pos:pos + 40]!r}")
-            value, pos = decoder.raw_decode(text, k.end())
-            call.arguments[k.group(1)] = value
+            value, pos = decoder.raw_decode(text, start)
+            if key in call.arguments:
+                raise ValueError(f"{call.tool}: {key} given twice")
+            call.arguments[key] = value
         calls.append(call)
         while pos < len(text) and text[pos] in " \n;":
             pos += 1
@@ -90,7 +148,8 @@ def parse_plan(text: str) -> list[ToolCall]:
 
 # ---------------------------------------------------------------------------- grammar
 
-def _value_rule(prop: dict[str, Any]) -> str:
+def _value_rule(prop: dict[str, Any], text: str = "str") -> str:
+    """The grammar of one argument's value; free-text strings use ``text``."""
     options = prop.get("anyOf", [prop])
     parts: list[str] = []
     for opt in options:
@@ -107,7 +166,7 @@ def _value_rule(prop: dict[str, Any]) -> str:
         elif opt.get("type") == "null":
             continue
         else:
-            parts.append("str")
+            parts.append("str" if prop.get("x-free") else text)
     return " | ".join(dict.fromkeys(parts)) or "str"
 
 
@@ -118,8 +177,27 @@ def _resolve(schema: dict[str, Any], prop: dict[str, Any]) -> dict[str, Any]:
     return prop
 
 
-def build_grammar(tools: Iterable[Tool]) -> str:
-    """A GBNF grammar accepting ``none`` or lines of calls to ``tools``."""
+def is_span_argument(schema: dict[str, Any], prop: dict[str, Any]) -> bool:
+    """Must this argument's value be a span of what the user said? (free-text strings, unless
+    the tool marks the argument ``x-free``)"""
+    prop = _resolve(schema, prop)
+    if prop.get("x-free"):
+        return False
+    options = [o for o in prop.get("anyOf", [prop]) if o.get("type") != "null"]
+    return any(o.get("type", "string") == "string" and "enum" not in o and "const" not in o
+               for o in options)
+
+
+def build_grammar(
+    tools: Iterable[Tool], compact: bool = False, spans: Sequence[str] | None = None
+) -> str:
+    """A GBNF grammar accepting ``none`` or lines of calls to ``tools``.
+
+    ``compact``: required arguments may come first without their names (the student's form).
+    ``spans``: free-text string values must be contiguous spans of these texts (one rule per
+    word position, so the grammar grows linearly with the texts).
+    """
+    text_rule = "span" if spans is not None else "str"
     rules = []
     alts = []
     for i, tool in enumerate(tools):
@@ -129,11 +207,18 @@ def build_grammar(tools: Iterable[Tool]) -> str:
         if not props:
             rules.append(f't{i} ::= "{tool.name}()"')
             continue
-        arg_alts = " | ".join(
-            f'"{name}=" ({_value_rule(_resolve(schema, prop))})' for name, prop in props.items()
-        )
-        rules.append(f"a{i} ::= {arg_alts}")
-        rules.append(f't{i} ::= "{tool.name}(" (a{i} (", " a{i})*)? ")"')
+
+        value = {n: _value_rule(_resolve(schema, p), text_rule) for n, p in props.items()}
+        rules.append(f"a{i} ::= " + " | ".join(f'"{n}=" ({value[n]})' for n in props))
+        required = required_arguments(tool) if compact else []
+        if required:
+            bare = f"({value[required[-1]]})"
+            for name in reversed(required[:-1]):
+                bare = f'({value[name]}) ("," {bare})?'
+            rules.append(f"p{i} ::= {bare}")
+            rules.append(f't{i} ::= "{tool.name}(" (p{i} ("," a{i})* | a{i} ("," a{i})*)? ")"')
+        else:
+            rules.append(f't{i} ::= "{tool.name}(" (a{i} ((", " | ",") a{i})*)? ")"')
     head = [
         f'root ::= "{NO_TOOL}" | call ("\\n" call){{0,3}}',
         "call ::= " + (" | ".join(alts) or '"none"'),
@@ -142,7 +227,35 @@ def build_grammar(tools: Iterable[Tool]) -> str:
         'int ::= "-"? [0-9] [0-9]?',
         'num ::= "-"? [0-9]+ ("." [0-9]+)?',
     ]
+    if spans is not None:
+        head += span_rules(spans)
     return "\n".join(head + rules) + "\n"
+
+
+MAX_SPAN_WORDS = 300
+_WORD = re.compile(r'[^\s"\\]+')
+
+
+def span_words(text: str) -> list[str]:
+    """The words a span may be made of (edge punctuation that no value needs removed)."""
+    words = [w.strip(",;:!?()[]{}'\u201c\u201d") for w in _WORD.findall(text)]
+    return [w for w in words if w]
+
+
+def span_rules(texts: Sequence[str]) -> list[str]:
+    """``span``: a JSON string holding consecutive words of one of ``texts``."""
+    rules: list[str] = []
+    starts: list[str] = []
+    budget = MAX_SPAN_WORDS
+    for t, text in enumerate(texts):
+        words = span_words(text)[:budget]
+        budget -= len(words)
+        for j in reversed(range(len(words))):
+            more = f' (" " w{t}x{j + 1})?' if j + 1 < len(words) else ""
+            rules.append(f"w{t}x{j} ::= {json.dumps(words[j])}{more}")
+            starts.append(f"w{t}x{j}")
+    rules.append('span ::= "\\"" (' + (" | ".join(starts) or '"?"') + ') "\\""')
+    return rules
 
 
 # ---------------------------------------------------------------------------- prompts
@@ -218,7 +331,12 @@ def fewshot_prompt(
 
 
 class Planner:
-    """Runs a planner model with the tools' grammar. ``style`` is 'student' or 'fewshot'."""
+    """Runs a planner model with the tools' grammar. ``style`` is 'student' or 'fewshot'.
+
+    The student writes the compact form (required arguments bare) and every free-text value
+    must be a span of the message or the recent history: a plan that breaks the rule is
+    decoded again under a grammar built for this message, which can only copy.
+    """
 
     def __init__(
         self, backend: Backend, tools: Sequence[Tool], builtin: set[str], style: str = "student"
@@ -227,11 +345,14 @@ class Planner:
         self.tools = list(tools)
         self.style = style
         self.extra = [render_tool(t) for t in self.tools if t.name not in builtin]
-        self.grammar = build_grammar(self.tools)
+        self.compact = style == "student"
+        self.positional = {t.name: required_arguments(t) for t in self.tools} if self.compact \
+            else {}
+        self.grammar = build_grammar(self.tools, compact=self.compact)
         # A trained student almost always writes valid plans: decode freely first (grammar
         # checks cost ~40% of decode time) and fall back to the grammar only when needed.
         self.optimistic = style == "student"
-        self._args = {t.name: set(t.schema().get("properties", {})) for t in self.tools}
+        self._schemas = {t.name: t.schema() for t in self.tools}
 
     def prompt_parts(self, message: str, history: Sequence[dict[str, str]] = ()) -> tuple[str, str]:
         """(fixed prefix, variable part): the prefix is the same for every message."""
@@ -245,42 +366,95 @@ class Planner:
     def plan(self, message: str, history: Sequence[dict[str, str]] = ()) -> Plan:
         start = time.perf_counter()
         prefix, rest = self.prompt_parts(message, history)
+        sources = span_sources(message, history)
         self.backend.prepare(prefix)
         grammar = self.grammar if self.backend.supports_grammar else None
         raw = self._decode(prefix + rest, None if self.optimistic else grammar)
         confidence = None
-        if self.optimistic and grammar and not self.well_formed(raw):
-            confidence = 0.0  # the student was unsure: let the grammar decide, and say so
-            raw = self._decode(prefix + rest, grammar)
-        calls = salvage_plan(raw)
+        if self.optimistic and grammar and not self.well_formed(raw, sources):
+            confidence = 0.0  # the student was unsure: let a copying grammar decide, and say so
+            spans = build_grammar(self.tools, compact=self.compact, spans=sources)
+            raw = self._decode(prefix + rest, spans)
+        calls = salvage_plan(raw, self.positional)
+        if self.compact:  # the student's contract: it copies what the user said
+            calls = [self.grounded(c, sources) for c in calls]
         latency = (time.perf_counter() - start) * 1000
         return Plan(calls, raw, latency, self.backend.model_name, confidence)
 
     def _decode(self, prompt: str, grammar: str | None) -> str:
-        pieces = self.backend.complete(prompt, max_tokens=96, grammar=grammar, stop=["<|im_end|>"])
+        pieces = self.backend.complete(prompt, max_tokens=64, grammar=grammar, stop=["<|im_end|>"])
         return "".join(pieces)
 
-    def well_formed(self, raw: str) -> bool:
-        """Would the grammar have accepted ``raw``? (known tools, known argument names)"""
+    def well_formed(self, raw: str, sources: Sequence[str] | None = None) -> bool:
+        """Would the grammar have accepted ``raw``? (known tools and arguments; with
+        ``sources``, every free-text value a span of them and every number said in them)"""
         try:
-            calls = parse_plan(raw)
+            calls = parse_plan(raw, self.positional)
         except ValueError:
             return False
-        return all(
-            c.tool in self._args and set(c.arguments) <= self._args[c.tool] for c in calls
-        )
+        for call in calls:
+            schema = self._schemas.get(call.tool)
+            if schema is None or not set(call.arguments) <= set(schema.get("properties", {})):
+                return False
+            if sources is not None and self.grounded(call, sources) != call:
+                return False
+        return True
+
+    def grounded(self, call: ToolCall, sources: Sequence[str]) -> ToolCall:
+        """``call`` without the values the user did not express (invented spans, numbers)."""
+        schema = self._schemas.get(call.tool)
+        if schema is None:
+            return call
+        props = schema.get("properties", {})
+        kept = {}
+        for name, value in call.arguments.items():
+            prop = props.get(name, {})
+            if isinstance(value, str) and is_span_argument(schema, prop):
+                if not any(span_in(value, text) for text in sources):
+                    continue
+            elif isinstance(value, int) and not isinstance(value, bool):
+                if not any(number_said(value, text) for text in sources):
+                    continue
+            kept[name] = value
+        return ToolCall(call.tool, kept)
 
 
-def salvage_plan(text: str) -> list[ToolCall]:
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen", "twenty")
+
+
+def number_said(n: int, text: str) -> bool:
+    """Is ``n`` in ``text`` as digits or as a word ("3", "three")?"""
+    words = [str(n)] + ([NUMBER_WORDS[n]] if 0 <= n < len(NUMBER_WORDS) else [])
+    if n == 1:
+        words += ["a", "an", "single", "alone", "myself", "me"]
+    if n == 2:
+        words += ["couple", "pair", "both", "us two", "me and"]
+    low = text.lower()
+    return any(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", low) for w in words)
+
+
+def span_sources(message: str, history: Sequence[dict[str, str]] = ()) -> list[str]:
+    """The texts a plan may copy from: the message, then the history the prompt shows."""
+    turns = [turn["content"][:HISTORY_SOURCE_CHARS] for turn in list(history)[-HISTORY_TURNS:]]
+    return [message[:MESSAGE_SOURCE_CHARS], *reversed(turns)]
+
+
+MESSAGE_SOURCE_CHARS = 2000
+HISTORY_SOURCE_CHARS = 1200
+
+
+def salvage_plan(text: str, positional: Positional | None = None) -> list[ToolCall]:
     """Parse planner output leniently: keep every complete call (output cut short by the token
     limit loses only its last line), once each (small models repeat themselves)."""
     try:
-        calls = parse_plan(text)
+        calls = parse_plan(text, positional)
     except ValueError:
         calls = []
         for line in text.splitlines():
             try:
-                calls += parse_plan(line)
+                calls += parse_plan(line, positional)
             except ValueError:
                 continue
     unique: list[ToolCall] = []

@@ -20,6 +20,8 @@ class Student:
     adapter_path: Path
     sha256: str
     card: Path
+    merged_sha256: str | None = None  # the base with the adapter merged in (see merge.py)
+    merged_qtype: str = "Q8_0"
 
 
 def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
@@ -33,6 +35,8 @@ def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
                 adapter_path=manifest.parent / data["adapter"],
                 sha256=data["sha256"],
                 card=manifest.parent / "MODEL_CARD.md",
+                merged_sha256=data.get("merged_sha256"),
+                merged_qtype=data.get("merged_qtype", "Q8_0"),
             )
         )
     return out

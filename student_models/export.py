@@ -110,13 +110,24 @@ def export_mlx(run_dir: Path, out: Path, quantize: bool = False) -> Path:
     return out
 
 
-def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gguf") -> Path:
-    """The manifest the runtime reads: base model, adapter file and its pinned SHA-256."""
+def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gguf",
+                   merged_qtype: str | None = "Q8_0") -> Path:
+    """The manifest the runtime reads: base model, adapter file and its pinned SHA-256, and
+    the SHA-256 of the merged model the runtime builds from them (see merge.py)."""
     adapter = student_dir / adapter_name
     digest = hashlib.sha256(adapter.read_bytes()).hexdigest()
+    data: dict[str, Any] = {"base": base, "adapter": adapter_name, "sha256": digest}
+    if merged_qtype:
+        import tempfile
+
+        from calvados.models import get_model, verify
+
+        from .merge import merge_adapter, sha256
+
+        with tempfile.TemporaryDirectory() as tmp:
+            merged = merge_adapter(verify(get_model(base)), adapter, Path(tmp) / "merged.gguf",
+                                   merged_qtype)
+            data |= {"merged_qtype": merged_qtype, "merged_sha256": sha256(merged)}
     manifest = student_dir / "manifest.json"
-    manifest.write_text(
-        json.dumps({"base": base, "adapter": adapter_name, "sha256": digest}, indent=2) + "\n",
-        "utf-8",
-    )
+    manifest.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     return manifest

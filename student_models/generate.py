@@ -16,17 +16,34 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from calvados.errors import CalvadosError
-from calvados.planner import ToolCall, render_plan, render_tool
-from calvados.registry import Registry
+from calvados.evaluation import planned_values
+from calvados.planner import (
+    ToolCall,
+    render_plan,
+    render_tool,
+    required_arguments,
+    signature_required,
+)
+from calvados.registry import Registry, get_registry
 from calvados.tools import ToolContext
 
-from . import extra, offline
+from . import extra, offline, phrasing
 from .offline import Sample
 
 
+def positional_for(sample: Sample, registry: Registry | None = None) -> dict[str, list[str]]:
+    """Each tool's bare (required) arguments, for the tools a sample's prompt knows."""
+    registry = registry or get_registry()
+    table = {t.name: required_arguments(t) for t in registry.tools.values()}
+    for line in sample.extra_tools:
+        name, required = signature_required(line)
+        table[name] = required
+    return table
+
+
 def _plan_text(sample: Sample) -> str:
-    return render_plan([ToolCall(c["tool"], dict(c["arguments"])) for c in sample.calls])
+    calls = [ToolCall(c["tool"], dict(c["arguments"])) for c in sample.calls]
+    return render_plan(calls, positional_for(sample))
 
 
 def offline_samples(
@@ -39,7 +56,7 @@ def offline_samples(
     """``n`` samples: built-in families by weight, synthetic and third-party extra tools."""
     rng = random.Random(seed)
     banned = {m.strip().lower() for m in exclude}
-    families = list(offline.BUILTIN_FAMILIES.values())
+    families = list((offline.BUILTIN_FAMILIES | phrasing.FAMILIES).values())
     weights = [w for _, w in families]
     third = [t for t in registry.tools.values() if t.name not in registry.builtin_tools]
     out: list[Sample] = []
@@ -72,6 +89,31 @@ def offline_samples(
     return out
 
 
+def teacher_samples(
+    folder: Path, registry: Registry, exclude: Iterable[str] = (), limit: int | None = None,
+    seed: int = 0,
+) -> list[Sample]:
+    """Samples from what the teacher collected in ``folder`` (checked again here, so a
+    stricter check needs no new collection), minus excluded messages, deduplicated."""
+    from .teacher import Store
+    from .teacher_jobs import samples_from
+
+    banned = {m.strip().lower() for m in exclude}
+    seen: set[str] = set()
+    out: list[Sample] = []
+    prefixes = {p.name.rsplit("-", 1)[0] for p in folder.glob("*-[0-9][0-9][0-9].jsonl")}
+    for prefix in sorted(prefixes):
+        for record in Store(folder, prefix).records():
+            for sample in samples_from(record):
+                key = sample.message.strip().lower()
+                if key in banned or key in seen or not _valid(sample, registry):
+                    continue
+                seen.add(key)
+                out.append(sample)
+    random.Random(seed).shuffle(out)
+    return out[:limit] if limit is not None else out
+
+
 _CHECK_NOW = datetime(2026, 11, 27, 10, 0)
 
 
@@ -82,9 +124,7 @@ def _valid(sample: Sample, registry: Registry) -> bool:
         tool = registry.tools.get(call["tool"])
         if tool is None:
             continue  # a synthetic tool: nothing to check against
-        try:
-            tool.validate(call["arguments"], ctx)
-        except CalvadosError:
+        if planned_values(tool, ToolCall(call["tool"], call["arguments"]), ctx) is None:
             return False
     return True
 

@@ -276,7 +276,8 @@ def test_eval_planner_command_with_a_scripted_planner(scripted, registry, tmp_pa
 
     monkeypatch.setattr(registry_module, "_registry", registry)
     monkeypatch.setattr(calvados.student, "build_planner", lambda settings, reg: Planner(
-        scripted(PLANS, model_name="scripted-planner"), list(reg.tools.values()), set()))
+        scripted(PLANS, model_name="scripted-planner"), list(reg.tools.values()), set(),
+        style="fewshot"))
     cases = write_jsonl(tmp_path / "cases.jsonl", CASES)
     result = CliRunner().invoke(cli, ["eval", "planner", str(cases), "--json"])
     assert result.exit_code == 0, result.output

