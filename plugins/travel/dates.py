@@ -17,6 +17,7 @@ from pydantic import BeforeValidator
 
 LANGUAGES = ["en", "fr", "de", "es"]
 HORIZON = timedelta(days=366)  # bookable days ahead
+MAX_DATE_CHARS = 80
 _SETTINGS: dict[str, Any] = {
     "PREFER_DATES_FROM": "future",
     "PREFER_DAY_OF_MONTH": "first",
@@ -191,7 +192,9 @@ def parse_date(value: str | date | datetime, now: datetime) -> date:
         except ValueError:
             raise ValueError(f"{text!r} is not a valid date") from None
     now = now.replace(tzinfo=None)
-    plain = _plain(text[:80])
+    if len(text) > MAX_DATE_CHARS:
+        raise ValueError(f"a date is at most {MAX_DATE_CHARS} characters (try 'March 3')")
+    plain = _plain(text)
     bare = _LEADS.sub("", " ".join(_TIME_WORDS.sub(" ", plain).split())) or plain
     if plain.startswith(("the following ", "following ")) and bare in _WEEKDAYS:
         bare = "next " + bare

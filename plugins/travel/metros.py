@@ -116,3 +116,15 @@ US_STATES: dict[str, str] = {
     "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
     "WY": "Wyoming", "DC": "District of Columbia",
 }
+
+# Provinces and states people put after a city outside the US (a qualifier names the country).
+REGIONS: dict[str, str] = {
+    "ontario": "CA", "quebec": "CA", "british columbia": "CA", "alberta": "CA",
+    "manitoba": "CA", "saskatchewan": "CA", "nova scotia": "CA", "new brunswick": "CA",
+    "newfoundland": "CA", "prince edward island": "CA", "bc": "CA",
+    "new south wales": "AU", "nsw": "AU", "victoria": "AU", "queensland": "AU",
+    "western australia": "AU", "south australia": "AU", "tasmania": "AU",
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB",
+    "bavaria": "DE", "catalonia": "ES", "andalusia": "ES", "tuscany": "IT", "sicily": "IT",
+    "provence": "FR", "brittany": "FR", "normandy": "FR",
+}

