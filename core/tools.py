@@ -151,11 +151,14 @@ def tool(
     needs_confirmation: bool = False,
     examples: list[tuple[str, dict[str, Any]]] | None = None,
     check: Callable[[Any, ToolContext], Any] | None = None,
+    prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
 ) -> Any:
     """Decorator: turn a typed, documented function into a :class:`Tool`.
 
     ``check(args, ctx)`` runs after field validation for cross-field rules and derived
     values (it may modify ``args`` and must raise ``ValueError`` on bad input).
+    ``prepare(raw, ctx)`` runs before it on the raw arguments and returns them, for a value
+    that fills several fields ("Dec 5-8" is a check-in and a check-out).
     """
 
     def wrap(f: Callable[..., Any]) -> Tool:
@@ -166,6 +169,7 @@ def tool(
             needs_confirmation=needs_confirmation,
             examples=examples or [],
             check=check,
+            prepare=prepare,
         )
 
     return wrap(func) if func is not None else wrap
@@ -179,6 +183,7 @@ def make_tool(
     needs_confirmation: bool = False,
     examples: list[tuple[str, dict[str, Any]]] | None = None,
     check: Callable[[Any, ToolContext], Any] | None = None,
+    prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
 ) -> Tool:
     """Build a Tool from a function; fails loudly if a hint or a description is missing."""
     tool_name = name or func.__name__
@@ -207,6 +212,8 @@ def make_tool(
     validators: dict[str, Any] = {}
     if check is not None:
         validators["check"] = _after_validator(check)
+    if prepare is not None:
+        validators["prepare"] = _before_validator(prepare)
     args_model = create_model(  # type: ignore[call-overload]
         f"{_camel(tool_name)}Args",
         __config__=ConfigDict(extra="forbid"),
@@ -233,6 +240,18 @@ def _after_validator(check: Callable[[Any, ToolContext], Any]) -> Any:
         return self if result is None else result
 
     return model_validator(mode="after")(run_check)
+
+
+def _before_validator(
+    prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]]
+) -> Any:
+    def run_prepare(cls: Any, data: Any, info: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        ctx = (info.context or {}).get("ctx") if info is not None else None
+        return prepare(dict(data), ctx)
+
+    return model_validator(mode="before")(classmethod(run_prepare))  # type: ignore[arg-type]
 
 
 def _camel(name: str) -> str:

@@ -9,6 +9,7 @@ exact: every string argument is the span of the message it was built from.
 
 from __future__ import annotations
 
+import functools
 import random
 from typing import Any
 
@@ -93,8 +94,20 @@ OPENERS = [
 ]
 
 
+@functools.cache
+def _gazetteer_towns() -> list[str]:
+    """Towns of 50,000 or more from the travel skill's own gazetteer, so the generator's
+    places are ones the normalizer reads (most have no airport of their own)."""
+    from calvados.plugins.travel.gazetteer import all_towns
+
+    names = {t.name.lower() for t in all_towns() if t.population >= 50_000}
+    return sorted(n for n in names if n.isascii() and len(n.split()) <= 3)
+
+
 def us_place(rng: random.Random) -> str:
     r = rng.random()
+    if r < 0.04:
+        return _pick(rng, _gazetteer_towns())
     if r < 0.12:
         return _pick(rng, AIRPORT_NAMES)
     if r < 0.22:
@@ -266,7 +279,8 @@ def _stay(rng: random.Random) -> tuple[dict[str, Any], str]:
 
 
 def clinc_hotels(rng: random.Random) -> Sample:
-    city = _pick(rng, US_CITIES + WORLD)
+    city = _pick(rng, US_CITIES + WORLD) if rng.random() < 0.85 else _pick(
+        rng, _gazetteer_towns())
     if city in STATES and rng.random() < 0.2:
         city = f"{city} {STATES[city]}"
     stay, text = _stay(rng)

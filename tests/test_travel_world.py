@@ -175,3 +175,33 @@ def test_flight_preferences_change_what_the_sandbox_finds() -> None:
     assert all(datetime.fromisoformat(o["segments"][0]["start"]).hour >= 21
                or datetime.fromisoformat(o["segments"][0]["start"]).hour < 6
                for o in red_eye["offers"])
+
+
+@pytest.mark.parametrize(("check_in", "expected_in", "expected_out"), [
+    ("Dec 5-8", "2026-12-05", "2026-12-08"),
+    ("Dec 5\u20138", "2026-12-05", "2026-12-08"),
+    ("from the 5th to the 8th", "2026-12-05", "2026-12-08"),
+    ("the 10th to the 15th", "2026-12-10", "2026-12-15"),
+    ("Dec 28 - Jan 2", "2026-12-28", "2027-01-02"),
+    ("between june 1 and june 4", "2027-06-01", "2027-06-04"),
+    ("this weekend", "2026-12-04", "2026-12-06"),
+    ("next weekend", "2026-12-11", "2026-12-13"),
+    ("tonight", "2026-12-01", "2026-12-02"),
+    ("tomorrow night", "2026-12-02", "2026-12-03"),
+])
+def test_a_stay_said_in_one_phrase(check_in: str, expected_in: str, expected_out: str) -> None:
+    from calvados.registry import get_registry
+    from calvados.tools import ToolContext
+
+    tool = get_registry().tools["search_hotels"]
+    args = tool.validate({"city": "Kyoto", "check_in": check_in}, ToolContext(now=NOW))
+    assert (args.check_in.isoformat(), args.check_out.isoformat()) == (  # type: ignore[attr-defined]
+        expected_in, expected_out)
+
+
+def test_the_winning_namesake_names_the_runner_up() -> None:
+    proc = run("search_hotels", "city=Portland", "check_in=Jan 16", "nights=2")
+    text = json.loads(proc.stdout)["result"]["text"]
+    assert "Portland is Portland, Oregon, US: did you mean Portland, Maine, US?" in text
+    proc = run("search_hotels", "city=Paris", "check_in=Jan 16", "nights=2")
+    assert "did you mean" not in json.loads(proc.stdout)["result"]["text"]  # Paris, TX is tiny

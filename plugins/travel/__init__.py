@@ -8,7 +8,7 @@ Bookings belong to the user and live in the user database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import calvados
@@ -17,7 +17,7 @@ from calvados.storage import Database
 from calvados.tools import ToolContext
 
 from . import bookings as booking_store
-from .dates import FutureDate, OptionalFutureDate, aware
+from .dates import FutureDate, OptionalFutureDate, aware, split_stay
 from .fields import (
     Airline,
     BookingId,
@@ -193,9 +193,14 @@ def search_flights(
     }
 
 
+def _prepare_hotels(args: dict[str, Any], ctx: ToolContext | None) -> dict[str, Any]:
+    return split_stay(args, ctx.now.replace(tzinfo=None) if ctx else datetime.now())
+
+
 @calvados.tool(
     data_class="travel",
     check=_check_hotels,
+    prepare=_prepare_hotels,
     examples=[
         ("hotel in Lisbon from March 3 to March 7",
          {"city": "Lisbon", "check_in": "March 3", "check_out": "March 7"}),

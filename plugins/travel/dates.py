@@ -252,3 +252,45 @@ FutureDate = Annotated[date, BeforeValidator(normalize_date)]
 """A ``date`` argument that accepts words ("next Friday") resolved against the clock."""
 
 OptionalFutureDate = Annotated[date | None, BeforeValidator(normalize_optional_date)]
+
+
+_STAY = re.compile(r"^(?:from |between )?(.+?)\s*(?:-|\u2013|\bto\b|\bthrough\b|\bthru\b|\buntil\b"
+                   r"|\btill\b|\band\b)\s*(.+)$")
+_NIGHT = re.compile(r"^(.+?) night$")
+_BARE_DAY = re.compile(rf"^(?:the )?{_DAY}$")
+
+
+def split_stay(args: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """A hotel stay said in one phrase, as check-in and check-out: "Dec 5-8", "from the 5th
+    to the 8th", "this weekend" (Friday to Sunday), "tonight", "tomorrow night" (one night).
+    Only when neither ``check_out`` nor ``nights`` is given."""
+    text = args.get("check_in")
+    if not isinstance(text, str) or args.get("check_out") or args.get("nights"):
+        return args
+    plain = _plain(text)
+    if _ISO.match(text.strip()) or len(plain) > MAX_DATE_CHARS:
+        return args
+    if _WEEKEND.match(plain) or plain == "next weekend":
+        saturday = parse_date(plain, now)
+        return {**args, "check_in": saturday - timedelta(days=1),
+                "check_out": saturday + timedelta(days=1)}
+    if plain == "tonight" or _NIGHT.match(plain):
+        day = "today" if plain == "tonight" else _NIGHT.match(plain).group(1)  # type: ignore[union-attr]
+        return {**args, "check_in": day, "nights": 1}
+    match = _STAY.match(" ".join(text.lower().replace("\u2019", "'").split()))
+    if not match:
+        return args
+    first, second = match.group(1), match.group(2)
+    try:
+        start = parse_date(first, now)
+    except ValueError:
+        return args
+    if day := _BARE_DAY.match(second):  # "Dec 5-8": the 8th of the same month
+        end = _day_of_month(_day_number(day.group(1)), None,
+                            datetime.combine(start, datetime.min.time()))
+    else:
+        try:
+            end = parse_date(second, datetime.combine(start, datetime.min.time()))
+        except ValueError:
+            return args
+    return {**args, "check_in": start, "check_out": end}

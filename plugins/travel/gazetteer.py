@@ -84,3 +84,9 @@ def _build() -> dict[str, list[Town]]:
 def towns(normalized_name: str) -> list[Town]:
     """Towns called this (a :func:`~.places.norm` form), most populous first."""
     return _table().get(normalized_name, [])
+
+
+def all_towns() -> list[Town]:
+    """Every town once, most populous first."""
+    unique = {t.geonameid: t for bucket in _table().values() for t in bucket}
+    return sorted(unique.values(), key=lambda t: (-t.population, t.geonameid))

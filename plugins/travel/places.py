@@ -383,6 +383,17 @@ class PlaceIndex:
             f"{text!r} is ambiguous: {options} (add the country or use an airport code)"
         )
 
+    def runner_up(self, city: City) -> City | None:
+        """The next namesake a person might have meant, when ``city`` won on population and
+        that namesake is not tiny next to it (Florence, IT -> Florence, South Carolina)."""
+        others = [c for c in self._named(city.name) if c != city and c.name == city.name]
+        if not others:
+            return None
+        best = max(others, key=population)
+        if population(city) >= population(best) and population(best) * 20 >= population(city):
+            return best
+        return None
+
     def _fuzzy(self, text: str) -> City:
         country = self.countries.get(norm(text))
         if country:
@@ -425,6 +436,11 @@ def _airport_nickname(airport: Airport) -> str:
     """"London Heathrow Airport" -> "heathrow": what people call a big airport."""
     words = set(norm(airport.city).split()) | {"airport", "international", "intl", "de"}
     return " ".join(w for w in norm(airport.name).split() if w not in words)
+
+
+def describe(city: City) -> str:
+    """``Florence, South Carolina, US`` or ``Florence, IT``."""
+    return _describe(city).rsplit(" (", 1)[0]
 
 
 def _describe(city: City) -> str:

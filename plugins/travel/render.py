@@ -29,6 +29,19 @@ def _place(city: City) -> str:
     return f"{city.name} ({city.airports_text()})"
 
 
+def namesake_notes(*cities: City) -> list[str]:
+    """"Florence is Florence, IT: did you mean Florence, South Carolina, US?" lines."""
+    from .places import describe, index
+
+    notes = []
+    for city in dict.fromkeys(cities):
+        other = index().runner_up(city)
+        if other is not None:
+            notes.append(f"({city.name} is {describe(city)}: did you mean {describe(other)}? "
+                         f"Say \"{city.name}, {other.subd or other.country}\".)")
+    return notes
+
+
 def _leg(seg: Segment, with_day: bool) -> str:
     day = f"{seg.start:%a %b %d} " if with_day else ""
     later = (seg.end.date() - seg.start.date()).days
@@ -50,9 +63,10 @@ def flights_text(query: FlightQuery, offers: list[Offer]) -> str:
             f"{query.depart_date:%a %Y-%m-%d}, back {query.return_date:%a %Y-%m-%d}")
     head = (f"Flights {_place(query.origin)} -> {_place(query.destination)}, {trip}, "
             f"{_plural(query.passengers, 'passenger')}, {query.cabin.replace('_', ' ')}")
+    notes = namesake_notes(query.origin, query.destination)
     if not offers:
-        return f"{head}: no flights found."
-    lines = [f"{head}{_sandbox(offers)}:"]
+        return "\n".join([f"{head}: no flights found.", *notes])
+    lines = [f"{head}{_sandbox(offers)}:", *notes]
     for n, offer in enumerate(offers, 1):
         price = money(offer.price, offer.currency)
         if len(offer.segments) == 1:
@@ -70,9 +84,10 @@ def hotels_text(query: HotelQuery, offers: list[Offer]) -> str:
     head = (f"Hotels in {query.city.name}, {query.check_in:%a %Y-%m-%d} -> "
             f"{query.check_out:%a %Y-%m-%d} ({_plural(nights, 'night')}), "
             f"{_plural(query.guests, 'guest')}")
+    notes = namesake_notes(query.city)
     if not offers:
-        return f"{head}: no hotels found."
-    lines = [f"{head}{_sandbox(offers)}:"]
+        return "\n".join([f"{head}: no hotels found.", *notes])
+    lines = [f"{head}{_sandbox(offers)}:", *notes]
     for n, offer in enumerate(offers, 1):
         seg = offer.segments[0]
         stars = offer.details.get("stars")
