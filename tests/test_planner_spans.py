@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Annotated
 
 import pytest
 from calvados import Agent, Database, Final, Token
@@ -20,7 +21,8 @@ from calvados.planner import (
     span_words,
 )
 from calvados.registry import get_registry
-from calvados.tools import ToolContext
+from calvados.tools import ToolContext, make_tool
+from pydantic import Field
 
 NOW = datetime(2026, 12, 1, 10, 0)
 
@@ -173,3 +175,21 @@ def test_the_evaluation_judges_a_call_by_what_it_gives() -> None:
                         got, ctx)
     bad = ToolCall("search_hotels", {"city": "boise", "check_in": "in"})
     assert not call_matches(registry, {"tool": "search_hotels", "arguments": {}}, bad, ctx)
+
+
+def test_an_argument_marked_free_is_not_held_to_the_span_rule(scripted) -> None:  # type: ignore[no-untyped-def]
+    def translate(text: str, target: Annotated[str, Field(json_schema_extra={"x-free": True})]
+                  ) -> str:
+        """Translate text.
+
+        Args:
+            text: What to translate.
+            target: The language code to translate into.
+        """
+        return text
+
+    tool = make_tool(translate)
+    planner = Planner(scripted(), [tool], set())
+    sources = ["say good night in italian"]
+    assert planner.well_formed('translate("good night","it")', sources)
+    assert not planner.well_formed('translate("buona notte","it")', sources)
