@@ -89,6 +89,11 @@ class Database:
         conn.execute("COMMIT")
 
 
+def like_prefix(text: str) -> str:
+    """A LIKE pattern for "starts with ``text``", with ``%``, ``_`` and ``\\`` escaped."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 @dataclass
 class Session:
     """A conversation: its messages, tool calls and per-skill state, persisted in SQLite."""
@@ -109,15 +114,29 @@ class Session:
 
     @classmethod
     def load(cls, db: Database, sid: str) -> Session:
+        """The session with exactly this id."""
         row = db.execute("SELECT id, title FROM sessions WHERE id = ?", (sid,)).fetchone()
-        if row is None:
-            row = db.execute(
-                "SELECT id, title FROM sessions WHERE id LIKE ? ORDER BY updated DESC",
-                (sid + "%",),
-            ).fetchone()
         if row is None:
             raise SessionNotFound(f"no session {sid!r} (see: calvados sessions list)")
         return cls(row["id"], db, row["title"])
+
+    @classmethod
+    def find(cls, db: Database, prefix: str) -> Session:
+        """The session with this id, or the only one whose id starts with ``prefix`` (what a
+        person types at the command line); several matches are an error that lists them."""
+        row = db.execute("SELECT id, title FROM sessions WHERE id = ?", (prefix,)).fetchone()
+        if row is not None:
+            return cls(row["id"], db, row["title"])
+        rows = db.execute(
+            "SELECT id, title FROM sessions WHERE id LIKE ? ESCAPE '\\' ORDER BY updated DESC "
+            "LIMIT 6", (like_prefix(prefix),),
+        ).fetchall() if prefix else []
+        if len(rows) == 1:
+            return cls(rows[0]["id"], db, rows[0]["title"])
+        if not rows:
+            raise SessionNotFound(f"no session {prefix!r} (see: calvados sessions list)")
+        ids = ", ".join(r["id"] for r in rows[:5])
+        raise SessionNotFound(f"{prefix!r} matches several sessions ({ids}): give more of the id")
 
     def add_message(self, role: str, content: str, **meta: Any) -> int:
         now = utcnow()

@@ -9,7 +9,7 @@ import click
 
 from ..events import ConfirmationNeeded, Event, Final, Notice, Token, ToolCallEvent, ToolResultEvent
 from . import cli
-from .common import confirm_on_tty, parse_now, print_json
+from .common import confirm_on_tty, parse_now, print_json, typed_session
 from .policy import consent_on_tty
 
 
@@ -67,7 +67,7 @@ def ask(message: str, session_id: str | None, now: str | None, yes: bool, as_jso
     """Ask one question and print the answer."""
     from ..agent import Agent
 
-    agent = Agent(session_id, now=parse_now(now), confirm=confirm_on_tty(yes),
+    agent = Agent(typed_session(session_id), now=parse_now(now), confirm=confirm_on_tty(yes),
                   consent=consent_on_tty())
     agent.cloud.override = cloud
     final = _run_message(agent, message, as_json)
@@ -83,11 +83,11 @@ def chat(session_id: str | None, plain: bool) -> None:
     if not plain and sys.stdin.isatty() and sys.stdout.isatty():
         from ..tui import run_tui
 
-        run_tui(session_id)
+        run_tui(typed_session(session_id).id if session_id else None)
         return
     from ..agent import Agent
 
-    agent = Agent(session_id, confirm=confirm_on_tty(), consent=consent_on_tty())
+    agent = Agent(typed_session(session_id), confirm=confirm_on_tty(), consent=consent_on_tty())
     click.echo(f"Calvados — session {agent.session.id}. /quit to leave.", err=True)
     while True:
         try:

@@ -41,3 +41,12 @@ def confirm_on_tty(yes: bool = False) -> Any:
         return click.confirm(request.prompt, default=False, err=True)
 
     return confirm
+
+
+def typed_session(session_id: str | None) -> Any:
+    """The session a person named on the command line: its id or a unique prefix of it."""
+    if not session_id:
+        return None
+    from ..storage import Database, Session
+
+    return Session.find(Database(), session_id)

@@ -32,7 +32,7 @@ def sessions_list(limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def sessions_show(session_id: str, as_json: bool) -> None:
     """Show a session's messages and tool calls."""
-    session = Session.load(Database(), session_id)
+    session = Session.find(Database(), session_id)
     if as_json:
         print_json({"id": session.id, "title": session.title, "messages": session.messages(),
                     "tool_calls": session.tool_calls()})

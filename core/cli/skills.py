@@ -12,7 +12,7 @@ from ..planner import ToolCall, render_tool
 from ..registry import get_registry
 from ..tools import ToolContext
 from . import cli
-from .common import confirm_on_tty, parse_now, print_json
+from .common import confirm_on_tty, parse_now, print_json, typed_session
 
 
 @cli.group()
@@ -77,7 +77,7 @@ def run(tool_name: str, assignments: tuple[str, ...], now: str | None, session_i
         if not sep or not key:
             raise CalvadosError(f"expected key=value, got {item!r}")
         arguments[key] = value
-    agent = Agent(session_id, now=parse_now(now), confirm=confirm_on_tty(yes))
+    agent = Agent(typed_session(session_id), now=parse_now(now), confirm=confirm_on_tty(yes))
     _report_progress(agent)
     result, streamed = _run_streaming(agent, tool_name, arguments, stream=not as_json)
     if as_json:

@@ -1,0 +1,66 @@
+"""What a security review broke, each against the real component (the HTTP server on
+loopback, SQLite, the CLI in a subprocess)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from calvados import Database, Session
+from calvados.errors import SessionNotFound
+from calvados.server import create_app
+from test_server import make_service, running
+
+CALVADOS = Path(sys.executable).parent / "calvados"
+
+
+def test_a_session_id_over_http_is_matched_exactly(scripted: Any) -> None:
+    service = make_service(scripted, [], ["first", "second", "third"])
+    with running(create_app(service)) as url:
+        body = {"model": "calvados", "messages": [{"role": "user", "content": "my pin is 4921"}]}
+        first = httpx.post(url + "/v1/chat/completions", json=body, timeout=60).json()
+        owner = first["calvados"]["session"]
+        for probe in ("%", owner[:4], owner[:4] + "%", "_" * len(owner)):
+            stranger = {**body, "messages": [{"role": "user", "content": "what did I say?"}],
+                        "session": probe}
+            reply = httpx.post(url + "/v1/chat/completions", json=stranger, timeout=60)
+            assert reply.status_code == 404, (probe, reply.text)
+    history = Session.load(Database(), owner).history()
+    assert [t["content"] for t in history] == ["my pin is 4921", "first"]
+
+
+def test_a_typed_prefix_must_be_unique_and_like_is_escaped() -> None:
+    db = Database()
+    a = Session("ab12cd34ef56", db)
+    b = Session("ab12ff000000", db)
+    for session in (a, b):
+        db.execute("INSERT INTO sessions (id, title, created, updated) VALUES (?, '', '', '')",
+                   (session.id,))
+    assert Session.find(db, "ab12c").id == a.id
+    assert Session.find(db, "ab12ff000000").id == b.id
+    with pytest.raises(SessionNotFound, match="matches several sessions.*ab12"):
+        Session.find(db, "ab12")
+    for wildcard in ("%", "_b12", "ab1_"):
+        with pytest.raises(SessionNotFound, match="no session"):
+            Session.find(db, wildcard)
+    with pytest.raises(SessionNotFound):
+        Session.load(db, "ab12c")  # the API takes whole ids only
+
+
+def test_the_cli_says_which_sessions_a_prefix_matches(home: Path) -> None:
+    db = Database()
+    for sid in ("0a1b2c3d4e5f", "0a9999999999"):
+        db.execute("INSERT INTO sessions (id, title, created, updated) VALUES (?, 't', '', '')",
+                   (sid,))
+    proc = subprocess.run([str(CALVADOS), "sessions", "show", "0a"], capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "0a1b2c3d4e5f" in lines[0] and "0a9999999999" in lines[0]
+    ok = subprocess.run([str(CALVADOS), "sessions", "show", "0a1", "--json"],
+                        capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0 and '"id": "0a1b2c3d4e5f"' in ok.stdout
