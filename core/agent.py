@@ -196,8 +196,10 @@ class Agent:
 
     def _run_call(self, call: ToolCall) -> Generator[Event, None, ToolResultEvent]:
         """Validate, confirm and run one call; returns (and yields) its ToolResultEvent."""
-        yield ToolCallEvent(call.tool, call.arguments)
-        result = ToolResultEvent(call.tool, call.arguments)
+        known = self.registry.tools.get(call.tool)
+        shown = known.masked(call.arguments) if known else call.arguments  # no secret leaves
+        yield ToolCallEvent(call.tool, shown)
+        result = ToolResultEvent(call.tool, shown)
         try:
             tool = self.registry.tool(call.tool)
             ctx = self.context()
@@ -205,7 +207,7 @@ class Agent:
             if tool.needs_confirmation and not (yield from self._confirm(call)):
                 result.text = f"Cancelled: {call.tool} was not confirmed."
                 result.error = "not confirmed"
-                self.session.record_tool_call(call.tool, call.arguments, "refused")
+                self.session.record_tool_call(call.tool, shown, "refused")
                 yield result
                 return result
             chunks: list[str] = []
@@ -218,22 +220,24 @@ class Agent:
                     value = item
             result.result = value if value is not None else "".join(chunks)
             result.text = _result_text(value, chunks)
-            self.session.record_tool_call(call.tool, call.arguments, "ok", result.result)
+            self.session.record_tool_call(call.tool, shown, "ok", result.result)
         except (CalvadosError, OSError, ValueError) as exc:
             result.error = one_line(exc)
             named = result.error.startswith(f"{call.tool}:")  # argument errors name their tool
             result.text = result.error if named else f"{call.tool}: {result.error}"
-            self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
+            self.session.record_tool_call(call.tool, shown, "error", error=result.error)
         except Exception as exc:  # a skill that raises must not end the session
             log.debug("tool %s raised", call.tool, exc_info=True)  # the traceback with --debug
             result.error = f"{type(exc).__name__}: {one_line(exc)}"
             result.text = f"{call.tool} failed: {result.error}"
-            self.session.record_tool_call(call.tool, call.arguments, "error", error=result.error)
+            self.session.record_tool_call(call.tool, shown, "error", error=result.error)
         yield result
         return result
 
     def _confirm(self, call: ToolCall) -> Generator[Event, None, bool]:
-        prompt = f"Run {call.render()}?"
+        known = self.registry.tools.get(call.tool)
+        shown = ToolCall(call.tool, known.masked(call.arguments) if known else call.arguments)
+        prompt = f"Run {shown.render()}?"
         request = ConfirmationNeeded(call.tool, call.arguments, prompt)
         request.approved = bool(self.confirm and self.confirm(request))
         yield request

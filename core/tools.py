@@ -69,6 +69,13 @@ class Tool:
         except ValidationError as exc:
             raise ToolArgumentError(f"{self.name}: {describe_validation_error(exc)}") from exc
 
+    def masked(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """``arguments`` with secret ones (``"x-secret": true`` in the schema) hidden, for
+        records, logs and screens."""
+        props = self.schema().get("properties", {})
+        return {k: ("***" if props.get(k, {}).get("x-secret") and v else v)
+                for k, v in arguments.items()}
+
     def missing(self, arguments: dict[str, Any]) -> list[str]:
         """Required arguments that ``arguments`` does not give."""
         return [name for name, info in self.args_model.model_fields.items()

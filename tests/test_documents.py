@@ -227,6 +227,9 @@ def test_bad_input_gives_one_line_messages_and_keeps_the_session(
     assert agent.session.messages()[0]["content"] == "hello, keep me"
     statuses = [c["status"] for c in agent.session.tool_calls()]
     assert statuses.count("error") == 11 and statuses[-1] == "ok"
+    recorded = json.dumps([c["arguments"] for c in agent.session.tool_calls()])
+    assert "tulip42" not in recorded and "daisy" not in recorded  # secrets are masked
+    assert json.loads(agent.session.tool_calls()[-1]["arguments"])["password"] == "***"
 
 
 def test_missing_language_pack_is_a_clear_error(files: dict[str, Path],

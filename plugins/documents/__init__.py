@@ -13,12 +13,15 @@ from typing import Annotated, Any, Literal
 
 from calvados import ToolContext, hookimpl, tool
 from calvados.errors import ToolError
-from pydantic import BeforeValidator, ValidationInfo
+from pydantic import BeforeValidator, Field, ValidationInfo
 
 from . import answer as answering
 from . import summarize as summarizing
 from .library import ScanCancelled, document_for, scan, store_for
 from .ocr import Page
+
+Secret = Annotated[str | None, Field(json_schema_extra={"x-secret": True})]
+"""A password: masked wherever the call is recorded or shown."""
 
 __all__ = ["ScanCancelled", "ask_document", "normalize_language", "scan_document", "summarize"]
 
@@ -132,7 +135,7 @@ SummaryFormat = Annotated[Literal["paragraph", "bullets"], BeforeValidator(_form
     ],
 )
 def scan_document(
-    path: FilePath, language: Language = "eng", password: str | None = None,
+    path: FilePath, language: Language = "eng", password: Secret = None,
     ctx: ToolContext | None = None,
 ) -> dict[str, Any]:
     """Scan a document (PDF, image, text or HTML) into the session: reads a PDF's text layer
