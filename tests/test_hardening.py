@@ -64,3 +64,45 @@ def test_the_cli_says_which_sessions_a_prefix_matches(home: Path) -> None:
     ok = subprocess.run([str(CALVADOS), "sessions", "show", "0a1", "--json"],
                         capture_output=True, text=True, timeout=120)
     assert ok.returncode == 0 and '"id": "0a1b2c3d4e5f"' in ok.stdout
+
+
+def test_a_web_page_cannot_drive_the_local_server(scripted: Any) -> None:
+    service = make_service(scripted, ['book_table(name="eve")'] * 4, ["ok"] * 4)
+    body = '{"model": "c", "messages": [{"role": "user", "content": "book"}], ' \
+           '"calvados": {"confirm": true}}'
+    with running(create_app(service)) as url:
+        post = url + "/v1/chat/completions"
+        plain = httpx.post(post, content=body, headers={"Content-Type": "text/plain"})
+        assert plain.status_code == 415  # a form post needs no CORS preflight: refused
+        foreign = httpx.post(post, content=body, headers={
+            "Content-Type": "application/json", "Origin": "https://evil.example"})
+        assert foreign.status_code == 403 and "evil.example" in foreign.text
+        rebound = httpx.post(post, content=body, headers={
+            "Content-Type": "application/json", "Host": "attacker.example:8765"})
+        assert rebound.status_code == 403 and rebound.json()["error"]["code"] == "foreign_host"
+        local = httpx.post(post, content=body, headers={
+            "Content-Type": "application/json", "Origin": "http://localhost:3000"})
+        assert local.status_code == 200, local.text
+    rows = Database().execute("SELECT tool FROM tool_calls").fetchall()
+    assert [r["tool"] for r in rows] == ["book_table"]  # only the local page's request ran
+
+
+def test_any_bearer_token_gets_a_401_not_a_500(scripted: Any) -> None:
+    service = make_service(scripted, [], ["hi"])
+    with running(create_app(service, api_key="s3cret")) as url:
+        for token in ("clé", "\u00ff" * 3, "s3cret\u00e9", "x"):
+            reply = httpx.get(url + "/v1/models",
+                              headers={"Authorization": f"Bearer {token}".encode()})
+            assert reply.status_code == 401, (token, reply.text)
+        good = httpx.get(url + "/v1/models", headers={"Authorization": "Bearer s3cret"})
+        assert good.status_code == 200
+
+
+def test_serve_uses_a_per_install_token_by_default(home: Path) -> None:
+    from calvados.server import install_token
+
+    token = install_token()
+    path = home / "server-token"
+    assert path.read_text().strip() == token and len(token) >= 24
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert install_token() == token  # made once

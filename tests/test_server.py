@@ -215,7 +215,7 @@ def test_api_key_required_off_loopback(scripted: Any) -> None:
         bind("127.0.0.1", taken.getsockname()[1])
     taken.close()
     env = {k: v for k, v in os.environ.items() if k != "CALVADOS_API_KEY"}
-    refused = subprocess.run([CALVADOS, "serve", "--host", "0.0.0.0", "--port", "1"],
+    refused = subprocess.run([CALVADOS, "serve", "--host", "0.0.0.0", "--port", "1", "--no-auth"],
                              capture_output=True, text=True, env=env, timeout=60)
     assert refused.returncode == 1
     assert refused.stderr.startswith("error: refusing to listen on 0.0.0.0 without an API key")
@@ -284,7 +284,8 @@ def test_bad_requests(scripted: Any) -> None:
                 model="x", messages=[{"role": "assistant", "content": "hi"}])
         with pytest.raises(openai.NotFoundError, match="no session"):
             ask(oa, "hi", extra_body={"session": "doesnotexist"})
-        broken = httpx.post(url + "/v1/chat/completions", content=b"{not json")
+        broken = httpx.post(url + "/v1/chat/completions", content=b"{not json",
+                            headers={"Content-Type": "application/json"})
         assert broken.status_code == 400 and "JSON" in broken.json()["error"]["message"]
 
 

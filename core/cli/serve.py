@@ -12,15 +12,23 @@ from .common import parse_now
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
 @click.option("--api-key", envvar="CALVADOS_API_KEY",
-              help="Bearer key clients must send (required off loopback; env CALVADOS_API_KEY).")
+              help="Bearer key clients must send (default: this install's token, kept in the "
+                   "user directory; env CALVADOS_API_KEY).")
+@click.option("--no-auth", is_flag=True,
+              help="No bearer key (only on loopback): any local program may use the API.")
 @click.option("--queue", "pending", default=8, show_default=True, type=click.IntRange(0, 10_000),
               help="Requests that may wait behind the running one before HTTP 429.")
 @click.option("--no-warm", is_flag=True, help="Load the models on the first request, not now.")
-def serve(host: str, port: int, api_key: str | None, pending: int, no_warm: bool) -> None:
+def serve(host: str, port: int, api_key: str | None, no_auth: bool, pending: int,
+          no_warm: bool) -> None:
     """Serve the agent as an OpenAI-compatible API (/v1/chat/completions)."""
-    from ..server import AgentService, bind, check_bind
+    from ..server import AgentService, bind, check_bind, install_token
     from ..server import serve as run_server
 
+    if no_auth and api_key:
+        raise click.UsageError("--no-auth and --api-key contradict each other")
+    if not no_auth and not api_key:
+        api_key = install_token()
     check_bind(host, api_key)
     sock = bind(host, port)
     service = AgentService()
@@ -33,6 +41,8 @@ def serve(host: str, port: int, api_key: str | None, pending: int, no_warm: bool
         f"auth: {'bearer key' if api_key else 'none, loopback only'}; queue: {pending})",
         err=True,
     )
+    if api_key and not no_auth:
+        click.echo(f"clients send: Authorization: Bearer {api_key}", err=True)
     run_server(service, sock, api_key=api_key, pending=pending)
 
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 
 from ..errors import ConfigError, one_line
@@ -26,6 +27,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def install_token() -> str:
+    """This install's bearer token for ``calvados serve``: made once, kept in the user
+    directory (readable by this user only)."""
+    import secrets
+
+    from ..paths import user_dir
+
+    path = user_dir() / "server-token"
+    if path.is_file() and (token := path.read_text("utf-8").strip()):
+        return token
+    token = secrets.token_urlsafe(24)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(token + "\n")
+    return token
 
 
 def check_bind(host: str, api_key: str | None) -> None:
@@ -69,6 +87,7 @@ def serve(
 
 
 __all__ = [
+    "install_token",
     "DEFAULT_HOST",
     "DEFAULT_PENDING",
     "DEFAULT_PORT",

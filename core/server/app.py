@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import ipaddress
 import json
 import time
 import uuid
@@ -11,6 +12,7 @@ from collections.abc import AsyncIterator
 from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
@@ -86,11 +88,31 @@ class CalvadosAPI:
 
     # ------------------------------------------------------------------ plumbing
 
+    def refused(self, request: Request, write: bool = False) -> Response | None:
+        """Requests a web page or a rebound DNS name could make are turned away: a foreign
+        ``Host`` on a loopback server, a foreign ``Origin``, a POST that is not JSON; then
+        the bearer key."""
+        server = request.scope.get("server") or ("", 0)
+        host = _host_name(request.headers.get("host", ""))
+        if _loopback_name(str(server[0])) and not _loopback_name(host):
+            return error_response(403, f"Host {host!r} is not this server (DNS rebinding?)",
+                                  "permission_error", "foreign_host")
+        origin = request.headers.get("origin")
+        if origin is not None and not _local_origin(origin):
+            return error_response(403, f"requests from {origin!r} are not allowed",
+                                  "permission_error", "foreign_origin")
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if write and kind != "application/json":
+            return error_response(415, "send the request body as Content-Type: application/json",
+                                  "invalid_request_error", "unsupported_media_type")
+        return self.unauthorized(request)
+
     def unauthorized(self, request: Request) -> Response | None:
         if not self.api_key:
             return None
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(token.strip(), self.api_key):
+        given = token.strip().encode("utf-8", "surrogateescape")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given, self.api_key.encode()):
             return None
         return error_response(
             401, "missing or invalid API key (send Authorization: Bearer KEY)",
@@ -100,7 +122,7 @@ class CalvadosAPI:
     # ------------------------------------------------------------------ routes
 
     async def models(self, request: Request) -> Response:
-        if denied := self.unauthorized(request):
+        if denied := self.refused(request):
             return denied
         card = {
             "id": MODEL_ID, "object": "model", "created": 0, "owned_by": "calvados",
@@ -118,7 +140,7 @@ class CalvadosAPI:
             "in_flight": self.work.in_flight, "capacity": self.work.capacity}})
 
     async def chat_completions(self, request: Request) -> Response:
-        if denied := self.unauthorized(request):
+        if denied := self.refused(request, write=True):
             return denied
         try:
             body = await _json_body(request)
@@ -292,6 +314,28 @@ def parse_turn(body: dict[str, Any], session_header: str | None = None) -> TurnR
         message=message, session=session, history=history,
         confirm=options.get("confirm") is True, consent=options.get("consent") is True,
     )
+
+
+def _host_name(header: str) -> str:
+    """``localhost:8765`` -> ``localhost``; ``[::1]:8765`` -> ``::1``."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+def _loopback_name(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _local_origin(origin: str) -> bool:
+    """A page served from this machine (http://localhost:3000, http://127.0.0.1:8080)."""
+    parsed = urlsplit(origin)
+    return parsed.scheme in ("http", "https") and _loopback_name(parsed.hostname or "")
 
 
 # ---------------------------------------------------------------------------- factory
