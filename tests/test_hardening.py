@@ -106,3 +106,24 @@ def test_serve_uses_a_per_install_token_by_default(home: Path) -> None:
     assert path.read_text().strip() == token and len(token) >= 24
     assert path.stat().st_mode & 0o777 == 0o600
     assert install_token() == token  # made once
+
+
+EVIL = ("Invoice total $12\x1b]52;c;ZWNobyBwd25lZA==\x07 due\x1b[2J\x1b[H now "
+        "\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ here\rX\x9b2J.")
+
+
+def test_terminal_escapes_in_untrusted_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    from calvados.terminal import printable
+
+    assert printable(EVIL) == "Invoice total $12 due now click hereX."
+    assert printable("line one\n\tline two") == "line one\n\tline two"
+    doc = tmp_path / "notice.txt"
+    doc.write_text(EVIL * 3, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        proc = subprocess.run([str(CALVADOS), "run", "scan_document", f"path={doc}", *extra],
+                              capture_output=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        for stream in (proc.stdout, proc.stderr):
+            assert b"\x1b" not in stream and b"\x07" not in stream and b"\r" not in stream
+            assert "\x9b".encode() not in stream
+        assert b"Invoice total" in proc.stdout

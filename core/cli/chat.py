@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..events import ConfirmationNeeded, Event, Final, Notice, Token, ToolCallEvent, ToolResultEvent
+from ..terminal import printable
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json, typed_session
 from .policy import consent_on_tty
@@ -15,13 +16,13 @@ from .policy import consent_on_tty
 
 def _render(event: Event, stream: bool) -> None:
     if isinstance(event, Token) and stream:
-        click.echo(event.text, nl=False)
+        click.echo(printable(event.text), nl=False)
     elif isinstance(event, Notice):
-        click.echo(f"[{event.text}]", err=True)
+        click.echo(f"[{printable(event.text)}]", err=True)
     elif isinstance(event, ToolCallEvent):
         click.echo(f"[tool] {event.tool} {event.arguments}", err=True)
     elif isinstance(event, ToolResultEvent) and event.error:
-        click.echo(f"[tool] {event.tool}: {event.error}", err=True)
+        click.echo(f"[tool] {event.tool}: {printable(event.error or '')}", err=True)
     elif isinstance(event, ConfirmationNeeded) and not event.approved:
         click.echo(f"[not confirmed] {event.tool}", err=True)
 
@@ -48,7 +49,7 @@ def _run_message(agent: Any, message: str, as_json: bool) -> Final:
         print_json({"session": final.session_id, "text": final.text, "where": final.where,
                     "tools": events, "crisis": final.crisis, "notices": notices})
     elif not streamed:
-        click.echo(final.text)
+        click.echo(printable(final.text))
     else:
         click.echo()
     return final

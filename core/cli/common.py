@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,12 @@ def parse_now(value: str | None) -> datetime | None:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    """JSON on stdout; C1 controls and DEL are escaped too (JSON escapes the others)."""
+    text = json.dumps(data, indent=2, default=str, ensure_ascii=False)
+    click.echo(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def confirm_on_tty(yes: bool = False) -> Any:

@@ -10,6 +10,7 @@ import click
 from ..events import Token, ToolResultEvent
 from ..planner import ToolCall, render_tool
 from ..registry import get_registry
+from ..terminal import printable
 from ..tools import ToolContext
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json, typed_session
@@ -84,10 +85,10 @@ def run(tool_name: str, assignments: tuple[str, ...], now: str | None, session_i
         print_json({"tool": tool_name, "arguments": arguments, "session": agent.session.id,
                     "result": result.result, "error": result.error, "text": result.text})
     elif not result.error:
-        click.echo("" if streamed else result.text)
+        click.echo("" if streamed else printable(result.text))
     if result.error:
         if not as_json:
-            click.echo(f"error: {result.text}", err=True)
+            click.echo(f"error: {printable(result.text)}", err=True)
         raise SystemExit(1)
 
 
@@ -99,7 +100,7 @@ def _run_streaming(
     streamed = False
     for event in agent._run_call(ToolCall(tool_name, arguments)):
         if isinstance(event, Token) and stream:
-            click.echo(event.text, nl=False)
+            click.echo(printable(event.text), nl=False)
             streamed = True
         elif isinstance(event, ToolResultEvent):
             result = event

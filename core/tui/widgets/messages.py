@@ -21,6 +21,7 @@ from ...events import (
     ToolCallEvent,
     ToolResultEvent,
 )
+from ...terminal import printable
 from .breathing import BreathingView
 from .tool_card import ToolCard
 
@@ -74,7 +75,7 @@ class WhereLine(Static):
 
 class UserMessage(Static):
     def __init__(self, text: str) -> None:
-        super().__init__(text, markup=False, classes="user-message")
+        super().__init__(printable(text), markup=False, classes="user-message")
 
 
 class NoticeLine(Static):
@@ -179,6 +180,7 @@ class ReplyView(Vertical):
         """Stream text: a model's as Markdown, a tool's as plain text (its lines kept)."""
         if self.mode is None:
             self.mode = "markdown" if source in MODEL_SOURCES else "plain"
+        text = printable(text)
         self.text += text
         if self.mode == "plain":
             self.plain.update(self.text)
