@@ -11,7 +11,7 @@ from typing import Any
 from . import safety
 from .backends.base import Backend, Message
 from .config import Settings, load_settings
-from .errors import CalvadosError, ToolArgumentError, one_line
+from .errors import CalvadosError, MessageError, ToolArgumentError, one_line
 from .events import (
     ConfirmationNeeded,
     ConsentNeeded,
@@ -113,6 +113,8 @@ class Agent:
 
     def chat(self, message: str) -> Iterator[Event]:
         """Handle one user message, yielding events; the last one is :class:`Final`."""
+        if not message.strip():
+            raise MessageError("the message is empty: say what you would like")
         history = self.session.history()
         self.session.add_message("user", message)
         yield from self._notices()

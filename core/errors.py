@@ -31,6 +31,10 @@ class ToolError(CalvadosError):
     """A tool ran and failed in a way the user can act on (missing file, unknown booking...)."""
 
 
+class MessageError(CalvadosError):
+    """A message the agent cannot take (empty, or too long)."""
+
+
 class SessionNotFound(CalvadosError):
     """No session with that id."""
 

@@ -22,6 +22,7 @@ from pydantic import (
 
 from .errors import PluginError, ToolArgumentError
 
+MAX_ARGUMENT_CHARS = 4000  # longer text is an attachment, not an argument
 DATA_CLASSES = ("chat", "document", "travel", "story", "emotional", "external")
 
 
@@ -64,6 +65,10 @@ class Tool:
 
     def validate(self, arguments: dict[str, Any], ctx: ToolContext) -> BaseModel:
         """Validate (and normalize) arguments against the context; one-line error on failure."""
+        for name, value in arguments.items():
+            if isinstance(value, str) and len(value) > MAX_ARGUMENT_CHARS:
+                raise ToolArgumentError(f"{self.name}: {name}: at most {MAX_ARGUMENT_CHARS} "
+                                        f"characters (got {len(value)})")
         try:
             return self.args_model.model_validate(arguments, context={"ctx": ctx, "now": ctx.now})
         except ValidationError as exc:

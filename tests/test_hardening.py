@@ -127,3 +127,82 @@ def test_terminal_escapes_in_untrusted_text_never_reach_the_terminal(tmp_path: P
             assert b"\x1b" not in stream and b"\x07" not in stream and b"\r" not in stream
             assert "\x9b".encode() not in stream
         assert b"Invoice total" in proc.stdout
+
+
+RSS_PROBE = """
+import resource, sys
+from datetime import datetime
+from calvados import Agent
+agent = Agent(now=datetime(2026, 12, 1, 10))
+result = agent.run_tool("scan_document", {"path": sys.argv[1]})
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(peak // 1024, "error" if result.error else "ok", result.text.replace(chr(10), " "))
+"""
+
+
+@pytest.mark.slow
+def test_a_huge_image_of_small_text_stays_within_a_memory_budget(tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (9000, 9000), 255)
+    draw = ImageDraw.Draw(image)
+    for row in range(80):  # small text: lines about 11 px high, which asks for upscaling
+        draw.text((40 + 2400 * (row % 3), 40 + 16 * (row // 3)),
+                  f"Line {row}: the quick brown fox jumps over the lazy dog", fill=0)
+    path = tmp_path / "huge.png"
+    image.save(path)
+    proc = subprocess.run([sys.executable, "-c", RSS_PROBE, str(path)], capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    peak_mb, status, text = proc.stdout.split(maxsplit=2)
+    assert int(peak_mb) < 1024, proc.stdout  # was 5.5 GB with a 36000x36000 upscale
+    assert status == "ok" and "1 page" in text, proc.stdout
+
+
+def test_an_empty_message_is_refused_and_leaves_nothing_behind(home: Path, scripted: Any) -> None:
+    from calvados import Agent
+    from calvados.errors import MessageError
+    from calvados.storage import list_sessions
+
+    proc = subprocess.run([str(CALVADOS), "ask", "   "], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode != 0 and proc.stderr.strip().count("\n") == 0
+    assert "empty" in proc.stderr
+    assert list_sessions(Database()) == []
+    agent = Agent(chat_backend=scripted(), now=None)
+    with pytest.raises(MessageError):
+        list(agent.chat(""))
+    assert agent.session.messages() == []
+
+
+def test_a_huge_text_file_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    from calvados.plugins.documents.ocr import MAX_TEXT_BYTES
+
+    big = tmp_path / "dump.txt"
+    with big.open("w") as fh:
+        fh.write(("a line of text in a very long file\n" * 1000) * (MAX_TEXT_BYTES // 35000 + 1))
+    proc = subprocess.run([str(CALVADOS), "run", "scan_document", f"path={big}"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "MB of text: the limit is 20 MB" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_arguments_are_capped_and_dates_have_a_horizon() -> None:
+    from datetime import datetime
+
+    from calvados.errors import ToolArgumentError
+    from calvados.registry import get_registry
+    from calvados.tools import ToolContext
+
+    flights = get_registry().tools["search_flights"]
+    ctx = ToolContext(now=datetime(2026, 12, 1, 10))
+    base = {"origin": "Boston", "destination": "Lisbon", "depart_date": "march 3"}
+    with pytest.raises(ToolArgumentError, match="at most 4000 characters"):
+        flights.validate({**base, "origin": "Boston " * 15000}, ctx)
+    with pytest.raises(ToolArgumentError, match="at most 100 characters"):
+        flights.validate({**base, "origin": "Boston " * 200}, ctx)
+    with pytest.raises(ToolArgumentError, match="more than a year ahead"):
+        flights.validate({**base, "depart_date": "in 300 years"}, ctx)
+    with pytest.raises(ToolArgumentError, match="in the past"):
+        flights.validate({**base, "depart_date": "2026-11-02"}, ctx)

@@ -67,7 +67,10 @@ def ask(message: str, session_id: str | None, now: str | None, yes: bool, as_jso
         cloud: str | None) -> None:
     """Ask one question and print the answer."""
     from ..agent import Agent
+    from ..errors import MessageError
 
+    if not message.strip():  # before a session is made for it
+        raise MessageError("the message is empty: say what you would like")
     agent = Agent(typed_session(session_id), now=parse_now(now), confirm=confirm_on_tty(yes),
                   consent=consent_on_tty())
     agent.cloud.override = cloud

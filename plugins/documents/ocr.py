@@ -25,7 +25,8 @@ SUPPORTED = "PDF, PNG, JPEG, TIFF, WebP, BMP, plain text, Markdown, HTML"
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "text", ".markdown": "text",
                  ".html": "html", ".htm": "html", ".xhtml": "html"}
 RENDER_DPI = 300
-MAX_RENDER_PIXELS = 40_000_000
+MAX_RENDER_PIXELS = 40_000_000  # a page rendered or upscaled for OCR never gets bigger
+MAX_TEXT_BYTES = 20_000_000  # a text, Markdown or HTML file larger than this is refused
 MIN_LAYER_CHARS = 20  # fewer characters than this in a PDF text layer: OCR the page instead
 BLANK_STDDEV = 4.0
 NOISE_LEVEL = 3.0
@@ -104,6 +105,10 @@ class TextSource(Source):
 
     def __init__(self, path: Path, html: bool = False) -> None:
         super().__init__(path)
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise ToolError(f"{path.name} is {size / 1e6:.0f} MB of text: the limit is "
+                            f"{MAX_TEXT_BYTES // 1_000_000} MB (split it, or scan a part)")
         text = _decode(path.read_bytes())
         self._texts = text_pages(html_to_text(text) if html else text)
         self.page_count = len(self._texts)
@@ -437,9 +442,11 @@ def recognise(gray: Image.Image, language: str) -> tuple[str, float]:
     binary = binarize(gray)
     height = line_height(binary)
     if height and height < SMALL_LINE_PX:
-        factor = min(4.0, 2 * SMALL_LINE_PX / height)
-        size = (round(gray.width * factor), round(gray.height * factor))
-        binary = binarize(gray.resize(size, Image.Resampling.LANCZOS))
+        budget = (MAX_RENDER_PIXELS / max(1, gray.width * gray.height)) ** 0.5
+        factor = min(4.0, 2 * SMALL_LINE_PX / height, budget)
+        if factor > 1.05:  # within the pixel budget, or not at all
+            size = (round(gray.width * factor), round(gray.height * factor))
+            binary = binarize(gray.resize(size, Image.Resampling.LANCZOS))
     return _tesseract(binary, language)
 
 
