@@ -44,6 +44,10 @@ class Settings(BaseModel):
         default_factory=dict, description="MCP servers whose tools become skills."
     )
     n_threads: int | None = Field(None, description="CPU threads for local models (default: all).")
+    export_folders: list[str] = Field(
+        default_factory=list,
+        description="Folders besides your home where tools may write files (.ics exports).",
+    )
 
 
 def load_settings(**overrides: Any) -> Settings:

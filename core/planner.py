@@ -285,12 +285,24 @@ def render_tool(tool: Tool) -> str:
     return f"{tool.name}({', '.join(args)}): {first}."
 
 
+_CALL_LIKE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def quoted(text: str) -> str:
+    """Earlier replies (tool results, provider data, documents) as data: nothing in them
+    reads as a call the planner could copy (``export_itinerary(`` becomes
+    ``export_itinerary (``)."""
+    return _CALL_LIKE.sub(lambda m: f"{m.group(1)} (", text)
+
+
 def render_history(history: Sequence[dict[str, str]]) -> str:
     lines = []
     for turn in list(history)[-HISTORY_TURNS:]:
         content = turn["content"]
         if turn["role"] == "user":
             content = " ".join(content.split("\n"))
+        else:
+            content = quoted(content)
         lines.append(f"{turn['role']}: {content[:HISTORY_CHARS]}")
     return "\n".join(lines)
 

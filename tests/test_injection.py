@@ -129,7 +129,8 @@ class World:
             registry.add(t)
         settings = Settings(gemini_api_key="k", gemini_timeout=0.5, gemini_retries=0,
                             user_names=["Alice Martin"])
-        planner = Planner(ScriptedBackend([self.ingest_plan(home), *plans]), TOOLS, set())
+        planner = Planner(ScriptedBackend([self.ingest_plan(home), *plans]), TOOLS, set(),
+                          style="fewshot")  # any planner a text could fool
         self.agent = Agent(settings=settings, registry=registry, planner=planner,
                            chat_backend=ScriptedBackend(["Local."] * 8, "local"),
                            confirm=self._confirm)

@@ -310,7 +310,7 @@ def test_tool_examples_validate_and_tools_are_registered() -> None:
     assert {t.name for t in TOOLS} <= registry.builtin_tools
     assert all(registry.tools[t.name].data_class == "travel" for t in TOOLS)
     confirm = {t.name for t in TOOLS if registry.tools[t.name].needs_confirmation}
-    assert confirm == {"book_offer", "cancel_booking"}
+    assert confirm == {"book_offer", "cancel_booking", "export_itinerary"}
     assert any(p.name == "sandbox" and p.sandbox for p in registry.travel_providers)
 
 
@@ -590,8 +590,9 @@ def test_a_full_disk_books_nothing(scripted: Any) -> None:
 # --------------------------------------------------------------------------- itinerary
 
 def test_exported_ics_parses_back_with_the_right_times_and_zones(
-    scripted: Any, registry: Registry, tmp_path: Path
+    scripted: Any, registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # exports go under the user's home
     agent = make_agent(scripted, registry, confirm=lambda request: True)
     trip = search(agent, origin="San Francisco", destination="Tokyo", depart_date="Dec 10",
                   return_date="Dec 18")[0]

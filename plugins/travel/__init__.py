@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import calvados
+from calvados.config import load_settings
 from calvados.errors import CalvadosError, one_line
 from calvados.storage import Database
 from calvados.tools import ToolContext
@@ -317,6 +319,7 @@ def cancel_booking(booking_id: BookingId, ctx: ToolContext | None = None) -> dic
 
 @calvados.tool(
     data_class="travel",
+    needs_confirmation=True,
     examples=[
         ("export my itinerary", {}),
         ("add BK-4 to my calendar", {"booking_id": "BK-4"}),
@@ -329,7 +332,7 @@ def export_itinerary(
     path: str | None = None,
     ctx: ToolContext | None = None,
 ) -> dict[str, Any]:
-    """Write bookings to an iCalendar (.ics) file for any calendar program.
+    """Write bookings to an iCalendar (.ics) file for any calendar program (asks first).
 
     Args:
         booking_id: One booking to export, like BK-7; empty for all upcoming bookings.
@@ -346,7 +349,9 @@ def export_itinerary(
         chosen = [b for b in booking_store.all_bookings(db) if b.when(now) == "upcoming"]
         if not chosen:
             raise TravelError("no upcoming bookings to export (see list_bookings)")
-    written = write_itinerary(chosen, target_path(path, booking_id, now), now)
+    settings = getattr(ctx.agent, "settings", None) or load_settings()
+    allowed = [Path(p) for p in settings.export_folders]
+    written = write_itinerary(chosen, target_path(path, booking_id, now, allowed), now)
     events = sum(len(b.segments) for b in chosen)
     sandbox = any(b.sandbox for b in chosen)
     note = " (sandbox bookings: not real reservations)" if sandbox else ""

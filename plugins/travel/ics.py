@@ -77,18 +77,39 @@ def default_path(booking_id: str | None, now: datetime) -> Path:
     return folder / f"{booking_id or 'itinerary-' + now.strftime('%Y-%m-%d')}.ics"
 
 
-def target_path(path: str | None, booking_id: str | None, now: datetime) -> Path:
-    """Where to write: the given file, a file in the given folder, or the default place."""
+def target_path(path: str | None, booking_id: str | None, now: datetime,
+                allowed: list[Path] | None = None) -> Path:
+    """Where to write: the given file, a file in the given folder, or the default place.
+
+    The path is resolved (``..`` and links followed) and must lie in the user's home, the
+    Calvados user directory or one of the ``allowed`` folders; an existing file is never
+    replaced: the next free name (``trip-2.ics``) is used instead.
+    """
     if not path:
-        return default_path(booking_id, now)
-    target = Path(path).expanduser()
+        return _free(default_path(booking_id, now))
+    target = Path(os.path.expandvars(path)).expanduser()
     if target.is_dir() or path.endswith(("/", os.sep)):
         target = target / default_path(booking_id, now).name
     elif target.suffix.lower() != ".ics":
         target = target.with_name(target.name + ".ics")
+    target = target.resolve()
+    roots = [Path.home(), user_dir(), *(allowed or [])]
+    if not any(target.is_relative_to(root.expanduser().resolve()) for root in roots):
+        where = ", ".join(str(r) for r in roots)
+        raise TravelError(f"{target} is outside the folders Calvados writes to ({where}); "
+                          "add a folder to export_folders in config.toml")
     if not target.parent.is_dir():
         raise TravelError(f"folder {target.parent} does not exist")
-    return target
+    return _free(target)
+
+
+def _free(target: Path) -> Path:
+    """``target``, or ``name-2.ics``, ``name-3.ics``... if it is taken."""
+    candidate, n = target, 1
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate
 
 
 def write_itinerary(bookings: list[Booking], target: Path, now: datetime) -> Path:
