@@ -242,3 +242,39 @@ def test_exporting_asks_first_and_tool_output_cannot_plan(scripted: Any) -> None
     text = render_history([{"role": "user", "content": "hotels in rome"},
                            {"role": "assistant", "content": note}])
     assert "export_itinerary(" not in text and "export_itinerary (" in text
+
+
+def test_oversized_bodies_and_messages_get_413_in_the_openai_format(
+        scripted: Any, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+    import socket
+    import time
+
+    caplog.set_level(logging.INFO)
+    service = make_service(scripted, [], ["fine"])
+    with running(create_app(service, max_body=50_000)) as url:
+        post = url + "/v1/chat/completions"
+        huge = b'{"messages": [{"role": "user", "content": "' + b"a" * 200_000 + b'"}]}'
+        declared = httpx.post(post, content=huge, headers={"Content-Type": "application/json"})
+        assert declared.status_code == 413
+        assert declared.json()["error"]["code"] == "request_too_large"
+
+        def chunks():  # no Content-Length: the body is streamed and cut off at the limit
+            for _ in range(100):
+                yield b"x" * 10_000
+
+        streamed = httpx.post(post, content=chunks(), headers={"Content-Type": "application/json"})
+        assert streamed.status_code == 413
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port))) as conn:  # a client that hangs up
+            conn.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 9000\r\n\r\n{\"mess")
+        time.sleep(0.5)
+        ok = httpx.post(post, json={"messages": [{"role": "user", "content": "hi"}]})
+        assert ok.status_code == 200  # the server goes on
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]  # no ASGI traceback
+    with running(create_app(make_service(scripted, [], ["x"]))) as url:
+        long = {"messages": [{"role": "user", "content": "b" * 100_001}]}
+        reply = httpx.post(url + "/v1/chat/completions", json=long)
+        assert reply.status_code == 413 and reply.json()["error"]["code"] == "message_too_long"

@@ -18,9 +18,11 @@ from .common import parse_now
               help="No bearer key (only on loopback): any local program may use the API.")
 @click.option("--queue", "pending", default=8, show_default=True, type=click.IntRange(0, 10_000),
               help="Requests that may wait behind the running one before HTTP 429.")
+@click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024),
+              help="Largest request body in bytes (HTTP 413 beyond).")
 @click.option("--no-warm", is_flag=True, help="Load the models on the first request, not now.")
 def serve(host: str, port: int, api_key: str | None, no_auth: bool, pending: int,
-          no_warm: bool) -> None:
+          max_body: int, no_warm: bool) -> None:
     """Serve the agent as an OpenAI-compatible API (/v1/chat/completions)."""
     from ..server import AgentService, bind, check_bind, install_token
     from ..server import serve as run_server
@@ -43,7 +45,7 @@ def serve(host: str, port: int, api_key: str | None, no_auth: bool, pending: int
     )
     if api_key and not no_auth:
         click.echo(f"clients send: Authorization: Bearer {api_key}", err=True)
-    run_server(service, sock, api_key=api_key, pending=pending)
+    run_server(service, sock, api_key=api_key, pending=pending, max_body=max_body)
 
 
 @cli.command()

@@ -11,7 +11,7 @@ import os
 import socket
 
 from ..errors import ConfigError, one_line
-from .app import create_app
+from .app import MAX_BODY_BYTES, create_app
 from .queue import DEFAULT_PENDING, QueueFull, WorkQueue
 from .turn import AgentService
 
@@ -75,13 +75,14 @@ def serve(
     *,
     api_key: str | None = None,
     pending: int = DEFAULT_PENDING,
+    max_body: int = MAX_BODY_BYTES,
 ) -> None:
     """Run the server on ``sock`` until interrupted (the running turn finishes before exit)."""
     import uvicorn
 
     host = sock.getsockname()[0]
     check_bind(host, api_key)
-    app = create_app(service, api_key=api_key, pending=pending)
+    app = create_app(service, api_key=api_key, pending=pending, max_body=max_body)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=30)
     uvicorn.Server(config).run(sockets=[sock])
 

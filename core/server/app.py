@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -29,8 +29,21 @@ MODEL_ID = "calvados"
 SESSION_HEADER = "X-Calvados-Session"
 
 
+MAX_BODY_BYTES = 1_000_000
+MAX_MESSAGE_CHARS = 100_000
+
+
 class BadRequest(Exception):
-    """A request the API cannot accept (becomes HTTP 400)."""
+    """A request the API cannot accept (becomes HTTP 400, or ``status``)."""
+
+    def __init__(self, message: str, status: int = 400, code: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+class Disconnected(Exception):
+    """The client went away before its request was read."""
 
 
 def error_response(
@@ -81,10 +94,12 @@ class Channel:
 class CalvadosAPI:
     """Request handlers around one :class:`AgentService` and one :class:`WorkQueue`."""
 
-    def __init__(self, service: AgentService, work: WorkQueue, api_key: str | None) -> None:
+    def __init__(self, service: AgentService, work: WorkQueue, api_key: str | None,
+                 max_body: int = MAX_BODY_BYTES) -> None:
         self.service = service
         self.work = work
         self.api_key = api_key
+        self.max_body = max_body
 
     # ------------------------------------------------------------------ plumbing
 
@@ -143,10 +158,12 @@ class CalvadosAPI:
         if denied := self.refused(request, write=True):
             return denied
         try:
-            body = await _json_body(request)
+            body = await _json_body(request, self.max_body)
             turn = parse_turn(body, request.headers.get(SESSION_HEADER))
         except BadRequest as exc:
-            return error_response(400, str(exc), "invalid_request_error")
+            return error_response(exc.status, str(exc), "invalid_request_error", exc.code)
+        except Disconnected:
+            return Response(status_code=499)  # nobody is listening: no traceback, no work
         channel = Channel()
         try:
             future = self.work.submit(run_turn, self.service, turn, channel.emit)
@@ -264,9 +281,29 @@ def _completion_response(view: TurnView, model: str) -> Response:
 
 # ---------------------------------------------------------------------------- requests
 
-async def _json_body(request: Request) -> dict[str, Any]:
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused as soon as it passes ``limit`` bytes (never read whole into memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadRequest(f"the request body is larger than {limit:,} bytes", 413,
+                         "request_too_large")
+    chunks: list[bytes] = []
+    size = 0
     try:
-        body = json.loads(await request.body() or b"null")
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise BadRequest(f"the request body is larger than {limit:,} bytes", 413,
+                                 "request_too_large")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise Disconnected from None
+    return b"".join(chunks)
+
+
+async def _json_body(request: Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    try:
+        body = json.loads(await _read_body(request, limit) or b"null")
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from None
     if not isinstance(body, dict):
@@ -298,6 +335,9 @@ def parse_turn(body: dict[str, Any], session_header: str | None = None) -> TurnR
     if last.get("role") != "user":
         raise BadRequest("the last message must come from the user")
     message = _text(last.get("content")).strip()
+    if len(message) > MAX_MESSAGE_CHARS:
+        raise BadRequest(f"the message is longer than {MAX_MESSAGE_CHARS:,} characters", 413,
+                         "message_too_long")
     if not message:
         raise BadRequest("the last user message is empty")
     history = [
@@ -346,13 +386,14 @@ def create_app(
     api_key: str | None = None,
     queue: WorkQueue | None = None,
     pending: int | None = None,
+    max_body: int = MAX_BODY_BYTES,
 ) -> Starlette:
     """The ASGI app. Tests inject a service with scripted backends; ``serve`` builds the real one.
 
     ``pending`` is how many requests may wait behind the running one (see ``WorkQueue``).
     """
     work = queue or WorkQueue(pending if pending is not None else 8)
-    api = CalvadosAPI(service or AgentService(), work, api_key)
+    api = CalvadosAPI(service or AgentService(), work, api_key, max_body)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
