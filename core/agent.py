@@ -117,6 +117,15 @@ class Agent:
             raise MessageError("the message is empty: say what you would like")
         history = self.session.history()
         self.session.add_message("user", message)
+        try:
+            yield from self._turn(message, history)
+        except BaseException as exc:  # the stored message always gets a reply or an error
+            stopped = isinstance(exc, GeneratorExit | KeyboardInterrupt)
+            text = "(cancelled)" if stopped else f"(error: {one_line(exc) or type(exc).__name__})"
+            self.session.add_message("assistant", text, error=True)
+            raise
+
+    def _turn(self, message: str, history: list[dict[str, str]]) -> Iterator[Event]:
         yield from self._notices()
         verdict = safety.screen(message)
         if verdict.crisis:

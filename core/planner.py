@@ -310,6 +310,18 @@ def render_history(history: Sequence[dict[str, str]]) -> str:
 SYSTEM = "You plan tool calls for an on-device assistant. Answer with calls, or none."
 
 
+PLANNER_MESSAGE_CHARS = 1200
+
+
+def message_view(message: str) -> str:
+    """What the planner reads of a message: long pasted text is cut, with a note of how
+    much follows (the whole text stays in the conversation for the tools that read it)."""
+    if len(message) <= PLANNER_MESSAGE_CHARS:
+        return message
+    rest = len(message) - PLANNER_MESSAGE_CHARS
+    return f"{message[:PLANNER_MESSAGE_CHARS]} [... {rest} more characters attached]"
+
+
 def student_prompt(
     message: str, history: Sequence[dict[str, str]], extra_tools: Sequence[str]
 ) -> tuple[str, str]:
@@ -368,6 +380,7 @@ class Planner:
 
     def prompt_parts(self, message: str, history: Sequence[dict[str, str]] = ()) -> tuple[str, str]:
         """(fixed prefix, variable part): the prefix is the same for every message."""
+        message = message_view(message)
         if self.style == "student":
             return student_prompt(message, history, self.extra)
         return fewshot_prompt(message, history, self.tools)

@@ -278,3 +278,31 @@ def test_oversized_bodies_and_messages_get_413_in_the_openai_format(
         long = {"messages": [{"role": "user", "content": "b" * 100_001}]}
         reply = httpx.post(url + "/v1/chat/completions", json=long)
         assert reply.status_code == 413 and reply.json()["error"]["code"] == "message_too_long"
+
+
+def test_a_long_message_gets_a_bounded_planner_view_and_always_a_reply(scripted: Any) -> None:
+    from calvados import Agent
+    from calvados.planner import PLANNER_MESSAGE_CHARS, Planner
+    from calvados.registry import get_registry
+
+    registry = get_registry()
+    backend = scripted(["none"])
+    planner = Planner(backend, list(registry.tools.values()), registry.builtin_tools)
+    pasted = "Please look at this. " + "The quarterly numbers went up again. " * 220
+    agent = Agent(planner=planner, chat_backend=scripted(["Noted."]), db=Database())
+    list(agent.chat(pasted))
+    prompt = backend.prompts[0]
+    assert len(prompt) < PLANNER_MESSAGE_CHARS + 600 and "more characters attached" in prompt
+    assert agent.session.messages()[0]["content"] == pasted  # the whole text is kept
+
+    class Broken(type(backend)):  # a model that fails mid-turn
+        def complete(self, prompt: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+            raise ValueError("Requested tokens (1344) exceed context window of 1024")
+
+    failing = Agent(planner=Planner(Broken(), list(registry.tools.values()), set()),
+                    chat_backend=scripted(), db=Database())
+    with pytest.raises(ValueError):
+        list(failing.chat("hello there"))
+    roles = [(m["role"], m["content"]) for m in failing.session.messages()]
+    assert roles[0] == ("user", "hello there")
+    assert roles[1][0] == "assistant" and "exceed context window" in roles[1][1]
