@@ -14,6 +14,7 @@ from calvados import (
     Event,
     Final,
     Notice,
+    Session,
     SessionNotFound,
     Token,
     ToolCallEvent,
@@ -243,7 +244,8 @@ def test_session_survives_a_restart(scripted, registry, home) -> None:  # type: 
     planner_backend = scripted(["list_notes()"])
     planner = Planner(planner_backend, TOOLS, set(), style="fewshot")
     db = Database(home / "calvados.db")  # a new connection, as after a restart
-    second = Agent(sid[:6], registry=registry, db=db, planner=planner, now=NOW)
+    second = Agent(Session.find(db, sid[:6]), registry=registry, db=db, planner=planner,
+                   now=NOW)  # a typed prefix is looked up explicitly; the API takes whole ids
     assert second.session.id == sid
     assert second.session.history() == [
         {"role": "user", "content": "remember my passport"},
