@@ -306,3 +306,27 @@ def test_a_long_message_gets_a_bounded_planner_view_and_always_a_reply(scripted:
     roles = [(m["role"], m["content"]) for m in failing.session.messages()]
     assert roles[0] == ("user", "hello there")
     assert roles[1][0] == "assistant" and "exceed context window" in roles[1][1]
+
+
+def test_a_slow_provider_never_holds_the_database(scripted: Any) -> None:
+    import sqlite3
+    import threading
+
+    from calvados.plugins.travel import book_offer
+    from test_travel import RecordingSandbox, make_agent, make_registry, search
+
+    slow = RecordingSandbox(delay=2.5)
+    agent = make_agent(scripted, make_registry(slow))
+    offer = search(agent)[0]["id"]
+    done: list[Any] = []
+    booking = threading.Thread(target=lambda: done.append(
+        book_offer.run({"offer_id": offer}, agent.context())))
+    booking.start()
+    while not slow.booked:  # the provider is being asked now
+        threading.Event().wait(0.05)
+    other = sqlite3.connect(agent.db.path, timeout=1.0, isolation_level=None)
+    other.execute("INSERT INTO sessions (id, title, created, updated) VALUES ('x', '', '', '')")
+    assert other.execute("SELECT count(*) FROM travel_offers").fetchone()[0] > 0
+    other.close()
+    booking.join(30)
+    assert done and done[0]["created"] is True

@@ -458,7 +458,7 @@ def test_bad_booking_requests_are_clear_errors(scripted: Any, registry: Registry
 
 
 def test_two_threads_booking_one_offer_make_one_booking(scripted: Any) -> None:
-    slow = RecordingSandbox(delay=0.3)  # holds the write lock while the other thread waits
+    slow = RecordingSandbox(delay=0.3)  # a slow provider: called outside the write lock
     registry = make_registry(slow)
     agent = make_agent(scripted, registry)
     offer = search(agent)[0]["id"]
@@ -478,7 +478,7 @@ def test_two_threads_booking_one_offer_make_one_booking(scripted: Any) -> None:
     assert len(results) == 2
     assert sorted(r["created"] for r in results) == [False, True]
     assert {r["booking"]["id"] for r in results} == {"BK-1"}
-    assert len(slow.booked) == 1
+    assert len(set(slow.booked)) == 1  # one idempotency key: one booking at the provider
     assert count(agent, "travel_bookings") == 1
     assert count(agent, "travel_segments") == 1
 

@@ -104,18 +104,31 @@ def book(
     db: Database, offer_id: str, providers: list[TravelProvider], now: datetime,
     session_id: str | None = None,
 ) -> tuple[Booking, bool]:
-    """Book an offer; returns (booking, created). A booked offer returns its booking."""
+    """Book an offer; returns (booking, created). A booked offer returns its booking.
+
+    The provider is called outside any write transaction (a slow provider never holds the
+    database), with the offer's idempotency key, so two racing bookings of one offer make
+    one provider booking; the local record is then written in one short transaction, and
+    if another booking of the offer got there first, that one is returned.
+    """
     ensure_schema(db)
-    booked: list[tuple[TravelProvider, Offer, str]] = []
-    try:
+    try:  # a short write transaction first: a locked database books nothing
         with _write_lock_timeout(db, LOCK_TIMEOUT_S), db.transaction() as conn:
             offer, token, booked_as = load_offer(conn, offer_id)
             if booked_as is not None:
                 return _load_booking(conn, f"BK-{booked_as}"), False
             _check_bookable(offer, now)
-            provider = provider_named(providers, offer.provider)
-            confirmation = _provider_book(provider, offer, token)
-            booked.append((provider, offer, confirmation))
+    except sqlite3.Error as exc:
+        raise BookingNotSaved(f"could not save the booking of {offer_id}: "
+                              f"{_storage_problem(exc)}; nothing was booked. Try again.") from exc
+    provider = provider_named(providers, offer.provider)
+    confirmation = _provider_book(provider, offer, token)
+    booked = [(provider, offer, confirmation)]
+    try:
+        with _write_lock_timeout(db, LOCK_TIMEOUT_S), db.transaction() as conn:
+            _, _, booked_as = load_offer(conn, offer_id)
+            if booked_as is not None:  # a racing booking saved it (same key: same booking)
+                return _load_booking(conn, f"BK-{booked_as}"), False
             number = _insert_booking(conn, offer, confirmation, now, session_id)
             _insert_segments(conn, number, offer)
             _mark_offer(conn, offer_id, number)
@@ -125,9 +138,8 @@ def book(
             + _undo(booked) + " Try again."
         ) from exc
     except BaseException:
-        if booked:
-            log.warning("booking %s failed after the provider booked it; %s", offer_id,
-                        _undo(booked))
+        log.warning("booking %s failed after the provider booked it; %s", offer_id,
+                    _undo(booked))
         raise
     return get_booking(db, f"BK-{number}"), True
 
