@@ -315,15 +315,21 @@ def test_a_slow_provider_never_holds_the_database(scripted: Any) -> None:
     from calvados.plugins.travel import book_offer
     from test_travel import RecordingSandbox, make_agent, make_registry, search
 
-    slow = RecordingSandbox(delay=2.5)
+    asked = threading.Event()
+
+    class Slow(RecordingSandbox):
+        def book(self, offer: Any, idempotency_key: str) -> str:
+            asked.set()  # the provider is being asked now; it takes its time
+            return super().book(offer, idempotency_key)
+
+    slow = Slow(delay=2.5)
     agent = make_agent(scripted, make_registry(slow))
     offer = search(agent)[0]["id"]
     done: list[Any] = []
     booking = threading.Thread(target=lambda: done.append(
         book_offer.run({"offer_id": offer}, agent.context())))
     booking.start()
-    while not slow.booked:  # the provider is being asked now
-        threading.Event().wait(0.05)
+    assert asked.wait(30)
     other = sqlite3.connect(agent.db.path, timeout=1.0, isolation_level=None)
     other.execute("INSERT INTO sessions (id, title, created, updated) VALUES ('x', '', '', '')")
     assert other.execute("SELECT count(*) FROM travel_offers").fetchone()[0] > 0
