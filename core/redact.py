@@ -1,9 +1,12 @@
 """Redaction: personal data is replaced by placeholders before anything leaves the device.
 
-Detected: e-mail addresses, IBANs (mod-97 checked), payment card numbers (Luhn checked),
-national-id-like numbers (US SSN, UK National Insurance, French NIR with its key, and any
-number labelled as a passport / ID / licence / tax number), phone numbers, street addresses
-(English, French, German and Spanish forms), and the user's configured names. Each distinct
+Detected: e-mail addresses (non-ASCII too), IBANs (``python-stdnum``: country format and
+mod 97; spaces or dashes), payment card numbers (Luhn; spaces, dashes or dots), national-id-
+like numbers (US SSN, UK National Insurance, French NIR with its key, and any number labelled
+as a passport / ID / licence / tax number), phone numbers (``phonenumbers``, in the usual
+regions, local forms included), street addresses in any case and PO boxes (English, French,
+German and Spanish forms), dates of birth and passwords or PINs given in words ("the
+password is ..."), and the user's configured names. Each distinct
 value gets a numbered placeholder such as ``[EMAIL_1]``; one :class:`Redactor` keeps the
 mapping for one request, so the cloud's reply can be restored before the user sees it.
 """
@@ -16,17 +19,40 @@ from typing import Any
 
 from .backends.base import Message
 
-KINDS = ("EMAIL", "IBAN", "CARD", "ID", "PHONE", "ADDRESS", "NAME")
+KINDS = ("EMAIL", "IBAN", "CARD", "ID", "PHONE", "ADDRESS", "NAME", "DOB", "SECRET")
 PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")_(\d{1,4})\]")
 _PARTIAL = re.compile(r"\[[A-Z]{0,7}(_\d{0,4})?$")
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    r"(?<![\w.+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}"  # non-ASCII too
 )
 _IBAN = re.compile(
-    r"\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?: [A-Z0-9]{4}){2,7}(?: [A-Z0-9]{1,4})?)\b"
+    r"(?i:\b[A-Z]{2}\d{2}(?:[A-Z0-9]{11,30}|(?:[ -][A-Z0-9]{4}){2,7}(?:[ -][A-Z0-9]{1,4})?))\b"
 )
-_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_CARD = re.compile(r"(?<![\d.-])\d(?:[ .-]?\d){12,18}(?![\d-])")
+_PO_BOX = re.compile(
+    r"(?i)\b(?:p\.? ?o\.? ?box|post office box|postfach|apartado(?: de correos)?|"
+    r"bo[iî]te postale|b\.?p\.?)\s*(?:no\.? ?)?\d{1,7}\b"
+)
+_MONTH_WORDS = (r"jan\w*|feb\w*|f[ée]v\w*|mar\w*|apr\w*|avr\w*|may|mai|ma[iy]o|jun\w*|juin"
+                r"|jul\w*|juil\w*|aug\w*|ao[uû]t|sep\w*|oct\w*|nov\w*|dec\w*|d[ée]c\w*"
+                r"|enero|febrero|marzo|abril|junio|julio|agosto|septiembre|octubre|noviembre"
+                r"|diciembre|januar|februar|märz|juni|juli|august|oktober|dezember")
+_DATE = (rf"\d{{1,4}}[./-]\d{{1,2}}[./-]\d{{1,4}}|\d{{1,2}}(?:st|nd|rd|th|er)?\.? "
+         rf"(?:de )?(?:{_MONTH_WORDS})\.?,? (?:de )?\d{{4}}|(?:{_MONTH_WORDS})\.? "
+         rf"\d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}")
+_DOB = re.compile(
+    r"(?i)\b(?:date of birth|d\.?o\.?b\.?|born(?: on)?|birthday(?: is)?|n[ée]e? le"
+    r"|date de naissance|geboren am|geburtsdatum|fecha de nacimiento|nacid[oa] el)"
+    rf"(?:\s+(?:is|was|est|ist|es))?\s*[:\-]?\s*({_DATE})"
+)
+_SECRET = re.compile(
+    r"(?i)\b(?:password|passcode|passphrase|pin(?: code)?|pwd|mot de passe|code secret"
+    r"|passwort|kennwort|contraseña|clave)\b(?:\s+(?:is|was|est|ist|es|lautet))?"
+    r"\s*[:=]?\s*[\"'“]?([^\s\"'”,;]{3,64})"
+)
+_PHONE_REGIONS = ("US", "GB", "FR", "DE", "ES", "IT", "PT")
+_LOCAL_PHONE = re.compile(r"(?<![\w.:/-])\d{3}-\d{4}(?![\w:/-]|\.\w)")
 _SSN = re.compile(r"\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b")
 _NINO = re.compile(
     r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -51,8 +77,8 @@ _STREET_EN = (
 _CAP = r"[A-ZÀ-Ý][\w'’.-]*"
 _ADDRESSES = [
     re.compile(
-        rf"\b\d{{1,5}}[A-Za-z]?,? (?:{_CAP} ){{1,4}}(?:{_STREET_EN})\b\.?"
-        r"(?:,? (?:Apt|Apartment|Suite|Unit|Flat|#) ?[\w-]+)?"
+        rf"\b\d{{1,5}}[A-Za-z]?,? (?:[^\W\d][\w'’.-]* ){{1,4}}(?i:{_STREET_EN})\b\.?"
+        r"(?i:,? (?:Apt|Apartment|Suite|Unit|Flat|#) ?[\w-]+)?"
     ),
     re.compile(
         r"\b\d{1,4}(?: ?(?:bis|ter))?,? (?i:rue|avenue|av\.|boulevard|bd|chemin|allée|place"
@@ -81,12 +107,11 @@ def luhn_ok(digits: str) -> bool:
 
 
 def iban_ok(text: str) -> bool:
-    """ISO 13616 check: move the first four characters to the end, letters -> numbers, mod 97."""
-    iban = text.replace(" ", "").upper()
-    if not 15 <= len(iban) <= 34 or not iban.isalnum():
-        return False
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
+    """ISO 13616 (``python-stdnum``): the country's length and format, and the mod-97 check."""
+    from stdnum import iban
+
+    compact = text.replace(" ", "").replace("-", "").upper()
+    return 15 <= len(compact) <= 34 and bool(iban.is_valid(compact))
 
 
 def nir_ok(text: str) -> bool:
@@ -107,14 +132,18 @@ def _phone_ok(text: str) -> bool:
 
 
 def _card_ok(text: str) -> bool:
-    return luhn_ok(_digits(text))
+    from stdnum import luhn
+
+    digits = _digits(text)
+    return 13 <= len(digits) <= 19 and luhn.is_valid(digits)
 
 
 def _trim_iban(text: str) -> str | None:
     """The longest valid IBAN at the start of ``text`` (print format may run into words)."""
-    parts = text.split(" ")
+    sep = "-" if "-" in text and " " not in text else " "
+    parts = text.split(sep)
     for end in range(len(parts), 1, -1):
-        candidate = " ".join(parts[:end])
+        candidate = sep.join(parts[:end])
         if iban_ok(candidate):
             return candidate
     return text if iban_ok(text) else None
@@ -145,9 +174,13 @@ class Redactor:
         text = self._sub(text, _SSN, "ID", key=_digits)
         text = self._sub(text, _NINO, "ID", key=lambda v: v.replace(" ", "").upper())
         text = self._sub(text, _LABELLED_ID, "ID", group=1)
-        text = self._sub(text, _PHONE, "PHONE", check=_phone_ok, key=_digits)
+        text = self._sub(text, _DOB, "DOB", group=1)
+        text = self._sub(text, _SECRET, "SECRET", group=1)
+        text = self._sub(text, _PO_BOX, "ADDRESS", key=str.lower)
         for pattern in _ADDRESSES:
             text = self._sub(text, pattern, "ADDRESS", key=str.lower)
+        text = self._sub_phones(text)
+        text = self._sub(text, _PHONE, "PHONE", check=_phone_ok, key=_digits)
         for pattern in self.names:
             text = self._sub(text, pattern, "NAME", key=str.lower)
         return text
@@ -192,6 +225,30 @@ class Redactor:
             return token + m.group(0)[len(value):]
 
         return _outside_placeholders(text, lambda part: _IBAN.sub(replace, part))
+
+    def _sub_phones(self, text: str) -> str:
+        """Phone numbers as ``phonenumbers`` reads them in the usual regions (local forms such
+        as "555-0199" included)."""
+        import phonenumbers
+
+        def apply(part: str) -> str:
+            spans: dict[tuple[int, int], str] = {}
+            for region in _PHONE_REGIONS:
+                matcher = phonenumbers.PhoneNumberMatcher(
+                    part, region, leniency=phonenumbers.Leniency.VALID)
+                for match in matcher:
+                    spans.setdefault((match.start, match.end), match.raw_string)
+            for match in _LOCAL_PHONE.finditer(part):  # "555-0199": a number without its area
+                spans.setdefault((match.start(), match.end()), match.group(0))
+            out, pos = [], 0
+            for (start, end), raw in sorted(spans.items()):
+                if start < pos:
+                    continue
+                out += [part[pos:start], self.placeholder("PHONE", raw, _digits)]
+                pos = end
+            return "".join(out) + part[pos:]
+
+        return _outside_placeholders(text, apply)
 
     # ------------------------------------------------------------------ restore
 
