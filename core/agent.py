@@ -117,12 +117,21 @@ class Agent:
             raise MessageError("the message is empty: say what you would like")
         history = self.session.history()
         self.session.add_message("user", message)
+        partial: list[str] = []
+        finished = False
         try:
-            yield from self._turn(message, history)
+            for event in self._turn(message, history):
+                if isinstance(event, Token):
+                    partial.append(event.text)
+                finished = isinstance(event, Final)
+                yield event
         except BaseException as exc:  # the stored message always gets a reply or an error
-            stopped = isinstance(exc, GeneratorExit | KeyboardInterrupt)
-            text = "(cancelled)" if stopped else f"(error: {one_line(exc) or type(exc).__name__})"
-            self.session.add_message("assistant", text, error=True)
+            if not finished:
+                stopped = isinstance(exc, GeneratorExit | KeyboardInterrupt)
+                error = None if stopped else one_line(exc) if isinstance(
+                    exc, CalvadosError) else f"{type(exc).__name__}: {one_line(exc)}"
+                self.session.add_message("assistant", "".join(partial), cancelled=stopped,
+                                         error=error)
             raise
 
     def _turn(self, message: str, history: list[dict[str, str]]) -> Iterator[Event]:
@@ -214,8 +223,9 @@ class Agent:
         try:
             tool = self.registry.tool(call.tool)
             ctx = self.context()
-            tool.validate(call.arguments, ctx)
-            if tool.needs_confirmation and not (yield from self._confirm(call)):
+            model = tool.validate(call.arguments, ctx)
+            if tool.needs_confirmation and not (yield from self._confirm(
+                    ToolCall(call.tool, normalized(model, call.arguments)))):
                 result.text = f"Cancelled: {call.tool} was not confirmed."
                 result.error = "not confirmed"
                 self.session.record_tool_call(call.tool, shown, "refused")
@@ -246,10 +256,11 @@ class Agent:
         return result
 
     def _confirm(self, call: ToolCall) -> Generator[Event, None, bool]:
+        """Ask the user, showing the arguments as the tool will get them (secrets masked)."""
         known = self.registry.tools.get(call.tool)
         shown = ToolCall(call.tool, known.masked(call.arguments) if known else call.arguments)
         prompt = f"Run {shown.render()}?"
-        request = ConfirmationNeeded(call.tool, call.arguments, prompt)
+        request = ConfirmationNeeded(call.tool, shown.arguments, prompt)
         request.approved = bool(self.confirm and self.confirm(request))
         yield request
         return request.approved
@@ -286,6 +297,16 @@ class Agent:
             yield Token(piece + "\n\n", source="safety")
         self.session.add_message("assistant", text, where="on-device: safety", crisis=True)
         yield Final(text, self.session.id, "on-device: safety", ["crisis_resources"], crisis=True)
+
+
+def normalized(model: Any, given: dict[str, Any]) -> dict[str, Any]:
+    """The validated arguments as the tool gets them: the ones given, and derived ones."""
+    out = {}
+    for name, info in type(model).model_fields.items():
+        value = getattr(model, name)
+        if name in given or (value is not None and value != info.default):
+            out[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return out
 
 
 def _result_text(value: Any, chunks: list[str]) -> str:

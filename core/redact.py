@@ -238,8 +238,8 @@ class Redactor:
                     part, region, leniency=phonenumbers.Leniency.VALID)
                 for match in matcher:
                     spans.setdefault((match.start, match.end), match.raw_string)
-            for match in _LOCAL_PHONE.finditer(part):  # "555-0199": a number without its area
-                spans.setdefault((match.start(), match.end()), match.group(0))
+            for local in _LOCAL_PHONE.finditer(part):  # "555-0199": a number without its area
+                spans.setdefault((local.start(), local.end()), local.group(0))
             out, pos = [], 0
             for (start, end), raw in sorted(spans.items()):
                 if start < pos:

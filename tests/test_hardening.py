@@ -305,7 +305,8 @@ def test_a_long_message_gets_a_bounded_planner_view_and_always_a_reply(scripted:
         list(failing.chat("hello there"))
     roles = [(m["role"], m["content"]) for m in failing.session.messages()]
     assert roles[0] == ("user", "hello there")
-    assert roles[1][0] == "assistant" and "exceed context window" in roles[1][1]
+    stored = failing.session.messages()[1]
+    assert stored["role"] == "assistant" and "exceed context window" in stored["meta"]["error"]
 
 
 def test_a_slow_provider_never_holds_the_database(scripted: Any) -> None:

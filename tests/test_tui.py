@@ -128,7 +128,8 @@ class Rig:
     def factory(self, session_id: str | None) -> Agent:
         agent = Agent(
             session_id, registry=self.registry, now=NOW,
-            planner=Planner(self.planner, self.tools, set()), chat_backend=self.chat,
+            planner=Planner(self.planner, self.tools, set(), style="fewshot"),
+            chat_backend=self.chat,
         )
         self.agents.append(agent)
         return agent
@@ -398,7 +399,7 @@ async def test_escape_cancels_a_running_generation() -> None:
         await until(pilot, lambda: view.state == "cancelled")
         await ready(pilot)
         assert chat.closed.is_set()  # the generation was closed, not left running
-        assert view.text == "Once upon a time"
+        assert view.text == "Once upon a time there was"  # what was made is shown and kept
         assert view.where_text == "✗ cancelled · partial reply kept"
         assert not app.chat.busy.display
         # nothing else lost: the session has both turns, and chatting goes on
@@ -408,7 +409,7 @@ async def test_escape_cancels_a_running_generation() -> None:
     messages = Session.load(Database(), rig.agents[0].session.id).messages()
     assert [(m["role"], m["content"], m["meta"].get("cancelled")) for m in messages] == [
         ("user", "tell me a story", None),
-        ("assistant", "Once upon a time", True),
+        ("assistant", "Once upon a time there was", True),
         ("user", "hello", None),
         ("assistant", "Hello again.", None),
     ]

@@ -20,7 +20,7 @@ from textual.worker import Worker
 from ..agent import Agent
 from ..errors import CalvadosError, one_line
 from ..events import Event, Final, Token, ToolCallEvent
-from ..storage import list_sessions
+from ..storage import Database, Session, list_sessions
 
 Post = Callable[[Message], Any]
 AgentFactory = Callable[[str | None], Agent]
@@ -88,6 +88,8 @@ def open_agent(factory: AgentFactory, session_id: str | None, history: int = 60)
     """Build the agent for ``session_id`` (a new session when None or not found)."""
     notice = ""
     try:
+        if session_id is not None:  # what a person typed: a whole id or a unique prefix
+            session_id = Session.find(Database(), session_id).id
         agent = factory(session_id)
     except CalvadosError as exc:
         if session_id is None:
@@ -132,15 +134,14 @@ def drive_turn(
 
 def _drive(agent: Agent, message: str, turn: int, post: Post, stopped: Callable[[], bool]) -> None:
     events = agent.chat(message)
-    partial: list[str] = []
     outcome, error = "done", ""
     try:
         for event in events:
             if stopped() and not isinstance(event, Final):
+                if isinstance(event, Token):  # shown, as the agent keeps it in the session
+                    post(TurnEvent(turn, event))
                 outcome = "cancelled"
                 break
-            if isinstance(event, Token):
-                partial.append(event.text)
             post(TurnEvent(turn, event))
     except CalvadosError as exc:
         outcome, error = "failed", one_line(exc)
@@ -149,10 +150,6 @@ def _drive(agent: Agent, message: str, turn: int, post: Post, stopped: Callable[
     finally:
         if isinstance(events, Generator):
             events.close()
-    if outcome != "done":
-        agent.session.add_message(
-            "assistant", "".join(partial), cancelled=outcome == "cancelled", error=error or None
-        )
     post(TurnDone(turn, outcome, error, sessions_of(agent)))
 
 
