@@ -272,6 +272,9 @@ class PlaceIndex:
         if key in self._nicknames:
             return found
         towns = gazetteer.towns(key)
+        if found:  # another name of a town competes only if it would win outright
+            floor = DOMINANT * max((population(c) for c in found), default=0)
+            towns = [t for t in towns if norm(t.name) == key or t.population >= floor]
         if qualifier:
             towns = [t for t in towns if self._town_matches(t, qualifier)]
         for town in towns[:MAX_TOWNS]:
