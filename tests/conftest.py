@@ -14,6 +14,7 @@ from calvados.backends.base import Backend
 NOW = datetime(2026, 11, 27, 10, 0, 0)
 REPO = Path(__file__).resolve().parents[1]
 DEV_PLANNER = REPO / "tests" / "data" / "dev_planner.jsonl"  # a copy of ../shared/eval
+DEV_REAL = REPO / "tests" / "data" / "dev_real_planner.jsonl"  # a copy of ../shared/eval
 
 
 @pytest.fixture(autouse=True)
