@@ -31,6 +31,7 @@ from .tools import ToolContext, iter_result
 log = logging.getLogger("calvados")
 Confirm = Callable[[ConfirmationNeeded], bool]
 Consent = Callable[[ConsentNeeded], bool]
+ASKED = "calvados.asked"  # session state: the request whose missing argument was asked for
 CHAT_SYSTEM = (
     "You are Calvados, a helpful assistant running on the user's device. "
     "Answer briefly and kindly."
@@ -143,11 +144,12 @@ class Agent:
             return
         if self.cloud.requested(message) and (yield from self.cloud.take(message)):
             return
-        plan = self.plan(message, history)
+        plan = self._answering(message, history) or self.plan(message, history)
         if plan.direct:
             yield from self._reply(message, history, plan)
             return
         if question := self._missing_question(plan):
+            self.session.set_state(ASKED, message)
             self.session.add_message("assistant", question, where="on-device: planner")
             yield Token(question, source="planner")
             yield Final(question, self.session.id, "on-device: planner")
@@ -167,6 +169,20 @@ class Agent:
         where = f"on-device: {plan.model}"
         self.session.add_message("assistant", text, tools=used, where=where)
         yield Final(text, self.session.id, where, used)
+
+    def _answering(self, message: str, history: list[dict[str, str]]) -> Plan | None:
+        """After the agent asked for a missing argument, the reply and the request it answers
+        are planned together ("book me a flight to paris" + "from boston on friday"); used
+        when that gives a complete call, else the reply is planned on its own."""
+        asked = self.session.get_state(ASKED)
+        if not asked:
+            return None
+        self.session.set_state(ASKED, None)
+        earlier = history[:-2] if len(history) >= 2 else history
+        plan = self.plan(f"{asked} {message}", earlier)
+        if plan.calls and self._missing_question(plan) is None:
+            return plan
+        return None
 
     def _missing_question(self, plan: Plan) -> str | None:
         """A question for the first planned call that lacks a required argument."""

@@ -193,3 +193,32 @@ def test_an_argument_marked_free_is_not_held_to_the_span_rule(scripted) -> None:
     sources = ["say good night in italian"]
     assert planner.well_formed('translate("good night","it")', sources)
     assert not planner.well_formed('translate("buona notte","it")', sources)
+
+
+def test_the_answer_to_the_question_completes_the_request(scripted) -> None:  # type: ignore[no-untyped-def]
+    registry = get_registry()
+    backend = scripted(['search_flights(destination="paris")',
+                        'search_flights("boston","paris","friday")'])
+    planner = Planner(backend, list(registry.tools.values()), registry.builtin_tools)
+    agent = Agent(planner=planner, chat_backend=scripted(), db=Database(), now=NOW)
+    asked = list(agent.chat("book me a flight to paris"))[-1]
+    assert isinstance(asked, Final) and "where the trip starts" in asked.text
+    final = list(agent.chat("from boston on friday"))[-1]
+    assert isinstance(final, Final) and final.tools == ["search_flights"]
+    assert "Boston (BOS) -> Paris" in final.text and "2026-12-04" in final.text
+    assert "book me a flight to paris from boston on friday" in backend.prompts[1]
+
+
+@pytest.mark.slow
+def test_the_real_student_carries_on_after_asking() -> None:
+    from calvados.config import load_settings
+    from calvados.student import build_planner
+
+    registry = get_registry()
+    planner = build_planner(load_settings(), registry)
+    agent = Agent(planner=planner, db=Database(), now=NOW, registry=registry)
+    asked = agent.ask("book me a flight to paris")
+    assert asked.tools == [] and "I need to know" in asked.text and asked.text.endswith("?")
+    final = agent.ask("from boston on friday")
+    assert final.tools == ["search_flights"], final.text
+    assert "Boston" in final.text and "Paris" in final.text
