@@ -78,6 +78,12 @@ def doctor() -> None:
     try:
         student = default_student()
         report(True, f"planner student: {student.name if student else 'none (few-shot prompt)'}")
+        if student is not None and student.merged_sha256:
+            from calvados.student_models.merge import merged_student
+
+            merged = merged_student(student)  # built here on first use, then verified
+            report(True, f"planner model (adapter merged, {student.merged_qtype}): {merged} "
+                         "(sha256 ok)")
     except CalvadosError as exc:
         report(False, one_line(exc))
     if not ok:
