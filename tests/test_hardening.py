@@ -339,3 +339,15 @@ def test_a_slow_provider_never_holds_the_database(scripted: Any) -> None:
     other.close()
     booking.join(30)
     assert done and done[0]["created"] is True
+
+
+def test_a_confirmation_shows_the_arguments_the_tool_will_get(scripted: Any) -> None:
+    from test_travel import RecordingSandbox, make_agent, make_registry, search
+
+    seen: list[Any] = []
+    agent = make_agent(scripted, make_registry(RecordingSandbox()),
+                       confirm=lambda request: seen.append(request) or False)
+    search(agent)
+    refused = agent.run_tool("book_offer", {"offer_id": "fl 1"})
+    assert refused.error == "not confirmed"
+    assert seen[0].arguments == {"offer_id": "FL-0001"} and "FL-0001" in seen[0].prompt
