@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from calvados.planner import span_in
@@ -96,8 +96,11 @@ def _keep(sample: Sample) -> list[str]:
     return [str(v) for c in sample.calls for v in c["arguments"].values() if isinstance(v, str)]
 
 
-def rewrite_jobs(seed: int = 0, count: int = 100_000) -> Iterator[Job]:
-    """Seeds from the offline generator (single-turn, built-in tools), one job each."""
+def rewrite_jobs(seed: int = 0, count: int = 100_000,
+                 exclude: Iterable[str] = ()) -> Iterator[Job]:
+    """Seeds from the offline generator (single-turn, built-in tools), one job each; a seed
+    equal to an ``exclude`` message (an evaluation case) is skipped, its index kept."""
+    banned = {m.strip().lower() for m in exclude}
     rng = random.Random(seed)
     families = [f for name, f in BUILTIN_FAMILIES.items() if name not in ("none", "follow_ups")]
     weights = [w for _, w in families]
@@ -105,6 +108,8 @@ def rewrite_jobs(seed: int = 0, count: int = 100_000) -> Iterator[Job]:
         gen = rng.choices(families, weights)[0][0]
         sample = gen(rng)
         styles = "; ".join(rng.sample(STYLES, 3))
+        if sample.message.strip().lower() in banned:
+            continue
         keep = _keep(sample)
         prompt = REWRITE_PROMPT.format(
             message=sample.message, styles=styles,

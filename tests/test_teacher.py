@@ -163,3 +163,15 @@ def test_no_evaluation_message_is_in_the_training_data() -> None:
         for line in file.read_text("utf-8").splitlines():
             record = json.loads(line)
             assert record.get("message", "").strip().lower() not in banned
+
+
+def test_seeds_equal_to_an_evaluation_message_are_skipped() -> None:
+    first = [j for _, j in zip(range(40), rewrite_jobs(0), strict=False)]
+    banned = [first[3].data["message"], first[7].data["message"]]
+    kept = [j for _, j in zip(range(38), rewrite_jobs(0, exclude=banned), strict=False)]
+    assert all(j.data["message"] not in banned for j in kept)
+    assert {j.id for j in kept} <= {j.id for j in rewrite_jobs_ids(40)}  # ids stay stable
+
+
+def rewrite_jobs_ids(n: int) -> list[Job]:
+    return [j for _, j in zip(range(n), rewrite_jobs(0), strict=False)]

@@ -113,15 +113,20 @@ def teacher(out: str, wheels: str | None) -> None:
 @click.option("--limit", type=int, help="Stop after this many new teacher requests.")
 @click.option("--seed", default=0, show_default=True)
 @click.option("--threads", type=int, help="CPU threads for the teacher.")
+@click.option("--exclude", "exclude_files", multiple=True, type=click.Path(),
+              help="Eval case files: no seed may be one of their messages.")
 def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed: int,
-            threads: int | None) -> None:
+            threads: int | None, exclude_files: tuple[str, ...]) -> None:
     """Ask the teacher for training data, resumably (jobs already collected are skipped)."""
     from calvados.student_models.teacher import Store, llama_teacher
     from calvados.student_models.teacher import collect as run
     from calvados.student_models.teacher_jobs import none_jobs, rewrite_jobs, samples_from
 
+    from ..evaluation import read_cases
+
     store = Store(Path(out_dir), f"{kind}-s{seed}")
-    jobs = rewrite_jobs(seed) if kind == "rewrite" else none_jobs(seed)
+    exclude = [c["message"] for f in exclude_files for c in read_cases(f)]
+    jobs = rewrite_jobs(seed, exclude=exclude) if kind == "rewrite" else none_jobs(seed)
     ask = llama_teacher(teacher_path, n_threads=threads, seed=seed)
     kept = 0
 
