@@ -60,11 +60,12 @@ def decode_rate(stream: Callable[[], Iterator[str]]) -> tuple[float, str]:
     return (len(pieces) - 1) / elapsed if elapsed > 0 else 0.0, "".join(pieces)
 
 
-def bench_decode(path: str, model: str, tokens: int, runs: int) -> dict[str, object]:
+def bench_decode(path: str, tokens: int, runs: int) -> dict[str, object]:
     from llama_cpp import Llama
 
     threads = load_settings().n_threads or os.cpu_count() or 2
-    backend = LlamaCppBackend(path, model_name=model, n_ctx=2048, n_threads=threads)
+    backend = LlamaCppBackend(path, model_name=os.path.basename(path), n_ctx=2048,
+                              n_threads=threads)
     raw = Llama(model_path=path, n_ctx=2048, n_threads=threads, seed=0, verbose=False)
 
     def ours() -> Iterator[str]:
@@ -104,7 +105,7 @@ def main() -> None:
     planners, model_path = bench_planner(args.cases, args.limit)
     settings = load_settings()
     path = model_path or str(verify(get_model(settings.default_model)))
-    decode = bench_decode(path, settings.default_model, args.tokens, args.runs)
+    decode = bench_decode(path, args.tokens, args.runs)
     result = {"planner": planners, "decode": decode,
               "wall_s": round(time.perf_counter() - start, 1)}
     if args.json:

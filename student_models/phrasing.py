@@ -202,10 +202,9 @@ def atis_flights(rng: random.Random) -> Sample:
         args["cabin"] = "business"
         extras_after.append("in business class")
     if when and t:
-        time_text = {"pm": f"{t}", "am": f"{t}"}.get(t, t)
         if t in ("morning", "afternoon", "evening", "pm", "am", "early morning", "late morning",
                  "late afternoon") and rng.random() < 0.6:
-            when = f"{when} {time_text}"
+            when = f"{when} {t}"
         elif t.startswith(("after", "before", "between", "around")):
             when = rng.choice([f"{when} {t}", f"{t} {when}", f"{when} leaving {t}"])
         else:
@@ -231,7 +230,7 @@ def atis_flights(rng: random.Random) -> Sample:
     if rng.random() < 0.2:
         msg = rng.choice(["please ", "hi ", "okay ", "now ", "also ", "and ", "yes "]) + msg
     if rng.random() < 0.1:
-        msg = msg.replace(" i ", " i ").replace("i'd", "i 'd")
+        msg = msg.replace("i'd", "i 'd")
     return Sample(" ".join(msg.split()), [_call("search_flights", **args)], kind="atis")
 
 

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from calvados.planner import span_in
+from calvados.planner import NUMBER_WORDS, number_said, span_in
 
 from .offline import BUILTIN_FAMILIES, Sample
 from .teacher import Job, reply_lines
@@ -130,8 +130,6 @@ def none_jobs(seed: int = 0, rounds: int = 1000) -> Iterator[Job]:
 
 # ------------------------------------------------------------------------ replies -> samples
 
-NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                "ten", "eleven", "twelve"]
 ENUM_CUES = {
     "business": ["business"], "first": ["first"], "premium_economy": ["premium"],
     "economy": ["economy", "coach"], "short": ["short", "quick", "brief", "little"],
@@ -141,11 +139,6 @@ ENUM_CUES = {
     "teen": ["teen", "adolescent"], "adult": ["adult", "grown"],
 }
 _NUMBER = re.compile(r"\b(\d+|" + "|".join(NUMBER_WORDS[2:]) + r")\b", re.I)
-
-
-def _number_said(n: int, text: str) -> bool:
-    words = [str(n)] + ([NUMBER_WORDS[n]] if 0 <= n < len(NUMBER_WORDS) else [])
-    return any(re.search(rf"\b{w}\b", text, re.I) for w in words)
 
 
 def _numbers(text: str) -> set[str]:
@@ -161,7 +154,7 @@ def phrasing_ok(seed_message: str, calls: list[dict[str, Any]], text: str) -> bo
             if isinstance(value, bool):
                 continue
             if isinstance(value, int):
-                if not _number_said(value, text):
+                if not number_said(value, text):
                     return False
             elif value in ENUM_CUES:
                 if not any(c in text.lower() for c in ENUM_CUES[value]):
