@@ -187,6 +187,13 @@ class Session:
         ).fetchall()
         return [dict(r) for r in rows]
 
+    def delete(self) -> None:
+        """Remove the session with its messages and tool calls (skills' records stay)."""
+        with self.db.transaction() as conn:
+            for table in ("messages", "tool_calls"):
+                conn.execute(f"DELETE FROM {table} WHERE session_id = ?", (self.id,))
+            conn.execute("DELETE FROM sessions WHERE id = ?", (self.id,))
+
     def get_state(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (self.id,)).fetchone()
         return json.loads(row["state"]).get(key, default) if row else default
@@ -199,6 +206,15 @@ class Session:
             conn.execute(
                 "UPDATE sessions SET state = ? WHERE id = ?", (json.dumps(state), self.id)
             )
+
+
+def latest_session(db: Database) -> Session | None:
+    """The most recently updated session that holds a message, if any."""
+    row = db.execute(
+        "SELECT s.id, s.title FROM sessions s WHERE EXISTS (SELECT 1 FROM messages m"
+        " WHERE m.session_id = s.id) ORDER BY s.updated DESC, s.rowid DESC LIMIT 1"
+    ).fetchone()
+    return Session(row["id"], db, row["title"]) if row else None
 
 
 def list_sessions(db: Database, limit: int = 50) -> list[dict[str, Any]]:

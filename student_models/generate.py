@@ -91,25 +91,30 @@ def offline_samples(
 
 def teacher_samples(
     folder: Path, registry: Registry, exclude: Iterable[str] = (), limit: int | None = None,
-    seed: int = 0,
+    seed: int = 0, refill: int = 0,
 ) -> list[Sample]:
     """Samples from what the teacher collected in ``folder`` (checked again here, so a
-    stricter check needs no new collection), minus excluded messages, deduplicated."""
+    stricter check needs no new collection), minus excluded messages, deduplicated; each
+    rewrite also ``refill`` times with other values in its argument spans."""
     from .teacher import Store
-    from .teacher_jobs import samples_from
+    from .teacher_jobs import refilled, samples_from, value_pools
 
+    rng = random.Random(seed)
+    pools = value_pools(seed) if refill else {}
     banned = {m.strip().lower() for m in exclude}
     seen: set[str] = set()
     out: list[Sample] = []
     prefixes = {p.name.rsplit("-", 1)[0] for p in folder.glob("*-[0-9][0-9][0-9].jsonl")}
     for prefix in sorted(prefixes):
         for record in Store(folder, prefix).records():
-            for sample in samples_from(record):
-                key = sample.message.strip().lower()
-                if key in banned or key in seen or not _valid(sample, registry):
-                    continue
-                seen.add(key)
-                out.append(sample)
+            for found in samples_from(record):
+                more = refilled(found, pools, rng, refill) if refill else []
+                for sample in [found, *more]:
+                    key = sample.message.strip().lower()
+                    if key in banned or key in seen or not _valid(sample, registry):
+                        continue
+                    seen.add(key)
+                    out.append(sample)
     random.Random(seed).shuffle(out)
     return out[:limit] if limit is not None else out
 

@@ -13,8 +13,10 @@ Two kinds of job:
 
 from __future__ import annotations
 
+import copy
 import random
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -228,6 +230,80 @@ def none_samples(record: dict[str, Any]) -> list[Sample]:
         if record.get("topic") not in NEAR_TOPICS and TOOL_WORDS.search(line):
             continue
         out.append(Sample(line, [], kind="teacher-none"))
+    return out
+
+
+# ------------------------------------------------------------------------ refilling
+
+def value_pools(seed: int = 0, draws: int = 6000) -> dict[tuple[str, str], list[str]]:
+    """Free-text values the generator uses for each (tool, argument): places, dates, topics."""
+    from .phrasing import FAMILIES
+
+    rng = random.Random(seed)
+    families = [f for name, (f, _) in (BUILTIN_FAMILIES | FAMILIES).items()
+                if name not in ("none", "follow_ups")]
+    pools: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for _ in range(draws):
+        for call in families[rng.randrange(len(families))](rng).calls:
+            for key, value in call["arguments"].items():
+                if isinstance(value, str) and value not in ENUM_CUES:
+                    pools[(call["tool"], key)].add(value)
+    return {k: sorted(v) for k, v in pools.items()}
+
+
+# Values that stand alone in a sentence (a place, a date, an id, a path); a situation, a
+# story topic or a question is bound to the words around it and is never swapped.
+REFILLABLE = {"origin", "destination", "depart_date", "return_date", "city", "check_in",
+              "check_out", "region", "offer_id", "booking_id", "path", "airline", "depart_time"}
+
+
+def _spans(sample: Sample) -> list[tuple[int, int, int, str]] | None:
+    """(start, end, call index, argument) of each free-text value, each said exactly once."""
+    spans = []
+    for index, call in enumerate(sample.calls):
+        for key, value in call["arguments"].items():
+            if not isinstance(value, str) or value in ENUM_CUES:
+                continue
+            if key not in REFILLABLE:
+                return None
+            hits = list(re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", sample.message, re.I))
+            if len(hits) != 1:
+                return None
+            spans.append((hits[0].start(), hits[0].end(), index, key))
+    spans.sort()
+    if any(a[1] > b[0] for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return spans
+
+
+def refilled(sample: Sample, pools: dict[tuple[str, str], list[str]], rng: random.Random,
+             count: int) -> list[Sample]:
+    """The teacher's phrasing with other values in its argument spans (a city for a city, a
+    date for a date): the wording stays the teacher's, the label stays exact by
+    construction."""
+    spans = _spans(sample)
+    if not spans or any((sample.calls[i]["tool"], k) not in pools for _, _, i, k in spans):
+        return []
+    out: list[Sample] = []
+    seen = {sample.message.lower()}
+    for _ in range(count * 3):
+        if len(out) == count:
+            break
+        calls = copy.deepcopy(sample.calls)
+        text, pos, used = "", 0, set()
+        for start, end, index, key in spans:
+            old = sample.message[start:end]
+            new = rng.choice(pools[(calls[index]["tool"], key)])
+            new = new.lower() if old.islower() else new
+            used.add(new.lower())
+            text += sample.message[pos:start] + new
+            pos = end
+            calls[index]["arguments"][key] = new
+        text += sample.message[pos:]
+        if len(used) < len(spans) or text.lower() in seen:
+            continue
+        seen.add(text.lower())
+        out.append(Sample(text, calls, kind="teacher-refill"))
     return out
 
 

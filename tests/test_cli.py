@@ -248,3 +248,86 @@ def test_ask_answers_from_the_local_model(cli) -> None:  # type: ignore[no-untyp
     shown = json.loads(cli("sessions", "show", sid, "--json").stdout)
     assert [m["role"] for m in shown["messages"]] == ["user", "assistant"] * 2
     assert shown["messages"][1]["content"] == proc.stdout.strip()
+
+
+def test_sessions_export_and_rm(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    sid = json.loads(cli("run", "echo_back", "text=hello", "--json").stdout)["session"]
+    md = cli("sessions", "export", sid[:6])
+    assert md.returncode == 0 and md.stdout.startswith("# ")
+    assert f"Session `{sid}`" in md.stdout and "`echo_back` " in md.stdout
+    out = tmp_path / "s.json"
+    assert cli("sessions", "export", sid, "--format", "json", "-o", str(out)).returncode == 0
+    assert json.loads(out.read_text())["id"] == sid
+    assert "exists" in one_line_error(cli("sessions", "export", sid, "-o", str(out)))
+    assert "pass --yes" in one_line_error(cli("sessions", "rm", sid))  # no terminal to ask
+    assert "no session 'nosuch'" in one_line_error(cli("sessions", "rm", sid, "nosuch"))
+    assert [r["id"] for r in json.loads(cli("sessions", "list", "--json").stdout)] == [sid]
+    gone = cli("sessions", "rm", sid, "--yes")
+    assert gone.returncode == 0 and f"deleted {sid}" in gone.stderr
+    assert json.loads(cli("sessions", "list", "--json").stdout) == []
+    assert "no session" in one_line_error(cli("sessions", "show", sid))
+
+
+def test_doctor_and_models_add_speak_json(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    report = json.loads(cli("doctor", "--json").stdout)
+    assert report["ok"] is True
+    assert any(c["check"].startswith("user directory") and c["ok"] for c in report["checks"])
+    copy = tmp_path / "mine.gguf"
+    shutil.copyfile(smollm2_file(), copy)
+    added = json.loads(cli("models", "add", str(copy), "--name", "mine", "--json").stdout)
+    assert added["name"] == "mine" and len(added["sha256"]) == 64 and added["default"] is False
+
+
+def test_a_closed_pipe_ends_quietly(site: Path, home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(site), "CALVADOS_HOME": str(home)}
+    for args in (["skills", "show", "echo_back"], ["--help"]):
+        proc = subprocess.Popen([str(CALVADOS), *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL)
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # the reader is gone before anything is written (`| head`)
+        error = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) in (0, 1, 141)  # click itself exits 1 on EPIPE
+        assert "Traceback" not in error and "BrokenPipe" not in error, error
+
+
+def test_the_line_repl_keeps_commands_from_the_model(site: Path, home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(site), "CALVADOS_HOME": str(home)}
+    proc = subprocess.run([str(CALVADOS), "chat", "--plain"],
+                          input="/help\n/frobnicate\n/settings\n/ledger\n/quit\n",
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert "/ledger [N]" in proc.stdout and "Anything else is a message" in proc.stdout
+    assert "error: unknown command /frobnicate (/help, /new, /ledger, /quit)" in proc.stderr
+    assert "error: /settings works in the full-screen UI" in proc.stderr
+    assert "nothing from this session has left the device" in proc.stdout
+    session = json.loads(subprocess.run(
+        [str(CALVADOS), "sessions", "list", "--json"], capture_output=True, text=True,
+        env=env, timeout=120).stdout)
+    assert all(s["messages"] == 0 for s in session)  # no command reached the model
+
+
+@pytest.mark.slow
+def test_ask_habits_from_the_command_line(site: Path, home: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(site), "CALVADOS_HOME": str(home)}
+
+    def run(*args: str, stdin: str = "") -> Proc:
+        return subprocess.run([str(CALVADOS), *args], input=stdin, capture_output=True,
+                              text=True, env=env, timeout=600)
+
+    def sessions() -> list[dict[str, object]]:
+        return json.loads(run("sessions", "list", "--json").stdout)  # type: ignore[no-any-return]
+
+    assert "unknown model 'nope'" in one_line_error(run("hello", "-m", "nope"))
+    assert sessions() == []  # a failed command leaves no session
+    first = run("hello there")  # no subcommand: a question
+    assert first.returncode == 0, first.stderr
+    sid = first.stderr.strip().splitlines()[-1].rsplit("session ", 1)[1].rstrip(")")
+    piped = json.loads(run("--json", "-c", stdin="thank you\n").stdout)  # stdin, continued
+    assert piped["session"] == sid
+    shown = json.loads(run("sessions", "show", sid, "--json").stdout)
+    assert [m["content"] for m in shown["messages"] if m["role"] == "user"] == [
+        "hello there", "thank you"]
+    failed = run("ask", "scan ~/nowhere/missing.png")
+    assert failed.returncode == 1 and failed.stdout == ""
+    errors = [x for x in failed.stderr.splitlines() if x.startswith("error: ")]
+    assert errors == ["error: scan_document: no such file: ~/nowhere/missing.png"]

@@ -191,3 +191,20 @@ def test_cli_reference_matches_the_help(capsys: pytest.CaptureFixture[str]) -> N
                 assert f"`{param.human_readable_name}`" in text, (path, param.name)
         usage = re.search(r"```\n(calvados.*?)\n```", text)
         assert usage and usage.group(1).startswith(path), path
+
+
+def test_every_command_is_documented_and_listed_with_its_whole_first_sentence() -> None:
+    import calvados.cli as cli_package
+    from click.testing import CliRunner
+
+    commands = cli_commands()
+    leaves = {p for p, c in commands.items() if not isinstance(c, click.Group)} | {"calvados"}
+    assert not leaves - set(cli_sections()), "commands missing from docs/cli.md"
+    for path, command in commands.items():
+        if not isinstance(command, click.Group):
+            continue
+        listing = CliRunner().invoke(cli_package.cli, [*path.split()[1:], "--help"]).output
+        flat = " ".join(listing.split())
+        for name, sub in command.commands.items():
+            first = " ".join(sub.get_short_help_str(limit=10_000).split())
+            assert f"{name} {first}" in flat, f"{path} --help cuts {name}'s help"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from calvados.errors import ModelError
 from calvados.student_models import default_student
+from calvados.student_models.offline import Sample
 from calvados.student_models.teacher import (
     RECORDS_PER_FILE,
     TEACHER_SHA256,
@@ -25,6 +26,7 @@ from calvados.student_models.teacher_jobs import (
     none_jobs,
     none_samples,
     phrasing_ok,
+    refilled,
     rewrite_jobs,
     rewrite_samples,
 )
@@ -93,6 +95,29 @@ def test_a_rewrite_keeps_its_label_only_when_it_still_says_it() -> None:
         "4. need a flight boston to lisbon march 3 for two")}
     assert [s.message for s in rewrite_samples(record)] == [
         "need a flight boston to lisbon march 3 for two"]  # intent, meta text and no new info
+
+
+def test_a_refilled_rewrite_keeps_the_teachers_words_and_an_exact_label() -> None:
+    import random
+
+    calls = [{"tool": "search_flights", "arguments": {
+        "origin": "Boston", "destination": "Lisbon", "depart_date": "March 3", "passengers": 2}}]
+    sample = Sample("um so yeah boston to lisbon march 3 for the two of us", calls)
+    pools = {("search_flights", "origin"): ["Denver", "Oslo"],
+             ("search_flights", "destination"): ["Rome", "Denver"],
+             ("search_flights", "depart_date"): ["next friday", "June 9"]}
+    out = refilled(sample, pools, random.Random(1), 3)
+    assert len(out) == 3 and len({s.message for s in out}) == 3
+    for new in out:
+        args = new.calls[0]["arguments"]
+        assert new.message == (f"um so yeah {args['origin']} to {args['destination']} "
+                               f"{args['depart_date']} for the two of us")
+        assert args["origin"].islower() and args["passengers"] == 2  # case kept, numbers kept
+        assert args["origin"] != args["destination"]
+    # a value said twice, or not said as such, leaves the sample alone
+    twice = Sample("boston to boston march 3", [{"tool": "search_flights", "arguments": {
+        "origin": "boston", "destination": "boston", "depart_date": "march 3"}}])
+    assert refilled(twice, pools, random.Random(1), 3) == []
 
 
 def test_out_of_scope_requests_drop_anything_a_tool_might_serve() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -41,8 +42,11 @@ def distill() -> None:
               help="Eval case files whose messages must never appear in the data.")
 @click.option("--teacher-data", type=click.Path(file_okay=False),
               help="Add what `calvados distill collect` gathered in this folder.")
+@click.option("--refill", default=0, show_default=True,
+              help="Also use each collected rewrite this many times with other values "
+                   "(places, dates, topics) in its argument spans.")
 def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float,
-             exclude_files: tuple[str, ...], teacher_data: str | None) -> None:
+             exclude_files: tuple[str, ...], teacher_data: str | None, refill: int) -> None:
     """Training data from every registered tool (third-party plugins included)."""
     from calvados.student_models.generate import (
         make_teacher,
@@ -60,8 +64,8 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     registry = get_registry()
     samples = offline_samples(count, registry, seed=seed, exclude=exclude)
     records = [to_record(s, i, "offline") for i, s in enumerate(samples)]
-    collected = teacher_samples(Path(teacher_data), registry, exclude, seed=seed) \
-        if teacher_data else []
+    collected = teacher_samples(Path(teacher_data), registry, exclude, seed=seed,
+                                refill=refill) if teacher_data else []
     records += [to_record(s, len(records) + i, s.kind) for i, s in enumerate(collected)]
     rewritten = 0
     if teacher != "offline":
@@ -77,6 +81,8 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     write_dataset(Path(out), records, {"generator": "calvados.student_models.offline",
                                        "teacher": teacher, "seed": seed, "rewritten": rewritten,
                                        "teacher_collected": len(collected),
+                                       "teacher_kinds": dict(Counter(s.kind for s in collected)),
+                                       "refill": refill,
                                        "tools": tools, "excluded_messages": len(exclude)})
     click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher, "
                f"{len(collected)} collected from it)")

@@ -36,26 +36,33 @@ def models_list(as_json: bool) -> None:
 @click.argument("path", type=click.Path())
 @click.option("--name", required=True, help="Name to use for the model.")
 @click.option("--default", "make_default", is_flag=True, help="Make it the chat model.")
-def models_add(path: str, name: str, make_default: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def models_add(path: str, name: str, make_default: bool, as_json: bool) -> None:
     """Register a GGUF file (its SHA-256 is pinned now and checked before use)."""
     from ..config import write_setting
 
     spec = registry.add_model(path, name)
-    click.echo(f"added {spec.name} ({spec.sha256[:12]}...)")
     if make_default:
         write_setting("default_model", name)
+    if as_json:
+        print_json({**spec.__dict__, "default": make_default})
+        return
+    click.echo(f"added {spec.name} ({spec.sha256[:12]}...)")
+    if make_default:
         click.echo(f"default model: {name}")
 
 
 @cli.command()
-def doctor() -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object: {ok, checks: [{ok, check}]}.")
+def doctor(as_json: bool) -> None:
     """Check Tesseract, model files and their checksums, and the user directory."""
-    ok = True
+    checks: list[dict[str, object]] = []
 
     def report(good: bool, text: str) -> None:
-        nonlocal ok
-        ok = ok and good
-        click.echo(f"{'ok ' if good else 'BAD'}  {text}")
+        checks.append({"ok": good, "check": text})
+        if not as_json:
+            click.echo(f"{'ok ' if good else 'BAD'}  {text}")
 
     home = user_dir()
     report(home.is_dir(), f"user directory {home}")
@@ -86,5 +93,8 @@ def doctor() -> None:
                          "(sha256 ok)")
     except CalvadosError as exc:
         report(False, one_line(exc))
+    ok = all(c["ok"] for c in checks)
+    if as_json:
+        print_json({"ok": ok, "checks": checks})
     if not ok:
         raise SystemExit(1)

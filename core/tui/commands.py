@@ -1,4 +1,4 @@
-"""The slash commands typed in the message box, and the key bindings shown in help."""
+"""The key bindings shown in help; the slash commands come from :mod:`calvados.commands`."""
 
 from __future__ import annotations
 
@@ -6,23 +6,9 @@ from collections.abc import Iterable
 
 from textual.binding import Binding, BindingType
 
-COMMANDS: dict[str, tuple[str, str]] = {
-    "/help": ("/help", "show key bindings and commands"),
-    "/scan": ("/scan PATH [LANGUAGE]", "attach a document (PDF, image, text) to the session"),
-    "/attach": ("/attach", "pick a document to attach"),
-    "/new": ("/new", "start a new session"),
-    "/sessions": ("/sessions", "show or hide the session sidebar"),
-    "/settings": ("/settings", "privacy policy per data class, default model"),
-    "/ledger": ("/ledger [N]", "what a cloud reply sent: ledger entry N (default: the latest)"),
-    "/theme": ("/theme", "switch between the dark and the light theme"),
-    "/quit": ("/quit", "leave"),
-}
+from ..commands import COMMANDS, split_command
 
-
-def split_command(text: str) -> tuple[str, str]:
-    """``"/scan a.pdf"`` -> ``("/scan", "a.pdf")``."""
-    name, _, rest = text.strip().partition(" ")
-    return name.lower(), rest.strip()
+__all__ = ["COMMANDS", "binding_rows", "split_command"]
 
 
 def binding_rows(*groups: Iterable[BindingType]) -> list[tuple[str, str]]:

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input
 from textual.worker import Worker, get_current_worker
 
+from ...commands import parse_command
 from ...errors import CalvadosError, one_line
 from ...events import Final, Token, ToolCallEvent
-from ..commands import COMMANDS, split_command
 from ..turn import (
     AgentFailed,
     AgentReady,
@@ -207,7 +207,11 @@ class ChatScreen(Screen[None]):
         await self.send(text)
 
     async def command(self, text: str) -> None:
-        name, argument = split_command(text)
+        try:
+            name, argument = parse_command(text)
+        except CalvadosError as exc:
+            await self.log_view.mount(NoticeLine(one_line(exc), error=True))
+            return
         simple = {
             "/help": self.calvados.action_help, "/new": self.action_new_session,
             "/sessions": self.action_toggle_sidebar, "/settings": self.calvados.action_settings,
@@ -219,11 +223,8 @@ class ChatScreen(Screen[None]):
             await self.scan(argument)
         elif name == "/ledger":
             await self.ledger(argument)
-        elif name in ("/quit", "/exit"):
+        elif name == "/quit":
             self.app.exit()
-        else:
-            known = ", ".join(COMMANDS)
-            await self.log_view.mount(NoticeLine(f"unknown command {name} ({known})", error=True))
 
     # ------------------------------------------------------------------ turns
 
