@@ -71,6 +71,7 @@ class Agent:
         self._planner = planner
         self._chat_backend = chat_backend
         self.notices: list[str] = list(self.registry.problems)
+        self.message = ""  # the user's message of the current turn, for tools' contexts
         self.tool_extras: dict[str, Any] = {}  # given to every tool's context (e.g. "cancel")
         self.cloud = CloudGate(self)
 
@@ -101,7 +102,7 @@ class Agent:
 
     def context(self) -> ToolContext:
         return ToolContext(now=self.now(), session=self.session, agent=self,
-                           extras=dict(self.tool_extras))
+                           extras=dict(self.tool_extras), message=self.message)
 
     # ------------------------------------------------------------------ planning
 
@@ -117,6 +118,7 @@ class Agent:
         if not message.strip():
             raise MessageError("the message is empty: say what you would like")
         history = self.session.history()
+        self.message = message
         self.session.add_message("user", message)
         partial: list[str] = []
         finished = False
@@ -145,6 +147,7 @@ class Agent:
         if self.cloud.requested(message) and (yield from self.cloud.take(message)):
             return
         plan = self._answering(message, history) or self.plan(message, history)
+        plan.calls = [self.resolved(call) for call in plan.calls]
         if plan.direct:
             yield from self._reply(message, history, plan)
             return
@@ -169,6 +172,13 @@ class Agent:
         where = f"on-device: {plan.model}"
         self.session.add_message("assistant", text, tools=used, where=where)
         yield Final(text, self.session.id, where, used)
+
+    def resolved(self, call: ToolCall) -> ToolCall:
+        """The call with what the tool resolves in code ("the cheapest one", "it", an id the
+        user typed) against the session, before anything is asked or run."""
+        tool = self.registry.tools.get(call.tool)
+        return ToolCall(call.tool, tool.prepared(call.arguments, self.context())) if tool \
+            else call
 
     def _answering(self, message: str, history: list[dict[str, str]]) -> Plan | None:
         """After the agent asked for a missing argument, the reply and the request it answers
@@ -241,7 +251,8 @@ class Agent:
             ctx = self.context()
             model = tool.validate(call.arguments, ctx)
             if tool.needs_confirmation and not (yield from self._confirm(
-                    ToolCall(call.tool, normalized(model, call.arguments)))):
+                    ToolCall(call.tool, normalized(model, call.arguments)),
+                    tool.details(model, ctx))):
                 result.text = f"Cancelled: {call.tool} was not confirmed."
                 result.error = "not confirmed"
                 self.session.record_tool_call(call.tool, shown, "refused")
@@ -271,12 +282,13 @@ class Agent:
         yield result
         return result
 
-    def _confirm(self, call: ToolCall) -> Generator[Event, None, bool]:
-        """Ask the user, showing the arguments as the tool will get them (secrets masked)."""
+    def _confirm(self, call: ToolCall, details: str = "") -> Generator[Event, None, bool]:
+        """Ask the user, showing the arguments as the tool will get them (secrets masked)
+        and what they refer to, as the tool describes it (an offer's flight and price)."""
         known = self.registry.tools.get(call.tool)
         shown = ToolCall(call.tool, known.masked(call.arguments) if known else call.arguments)
-        prompt = f"Run {shown.render()}?"
-        request = ConfirmationNeeded(call.tool, shown.arguments, prompt)
+        prompt = f"Run {shown.render()}?" + (f"\n{details}" if details else "")
+        request = ConfirmationNeeded(call.tool, shown.arguments, prompt, details=details)
         request.approved = bool(self.confirm and self.confirm(request))
         yield request
         return request.approved

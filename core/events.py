@@ -40,6 +40,7 @@ class ConfirmationNeeded(Event):
     arguments: dict[str, Any]
     prompt: str
     approved: bool = False
+    details: str = ""  # what the call refers to, in words (the offer: route, date, price)
 
 
 @dataclass

@@ -35,6 +35,7 @@ class ToolContext:
     agent: Any = None
     confirm: Callable[[str], bool] | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # what the user said this turn: "the cheapest one", "export BK-2"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,28 @@ class Tool:
     examples: tuple[Example, ...] = ()
     skill: str = ""
     wants_context: bool = False
+    describe: Callable[[BaseModel, ToolContext], str] | None = None
+    prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None
+
+    def prepared(self, arguments: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
+        """``arguments`` after the tool's ``prepare`` (references resolved, one value split
+        into its fields), as validation will see them; unchanged if it cannot tell."""
+        if self.prepare is None:
+            return arguments
+        try:
+            return self.prepare(dict(arguments), ctx)
+        except (ValueError, TypeError, LookupError):
+            return arguments
+
+    def details(self, model: BaseModel, ctx: ToolContext) -> str:
+        """What a call refers to, in words, for its confirmation ("" if the tool says
+        nothing or cannot tell)."""
+        if self.describe is None:
+            return ""
+        try:
+            return self.describe(model, ctx)
+        except Exception:  # a description must never stop the confirmation itself
+            return ""
 
     def schema(self) -> dict[str, Any]:
         """JSON schema of the arguments."""
@@ -164,13 +187,16 @@ def tool(
     examples: list[tuple[str, dict[str, Any]]] | None = None,
     check: Callable[[Any, ToolContext], Any] | None = None,
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
+    describe: Callable[[BaseModel, ToolContext], str] | None = None,
 ) -> Any:
     """Decorator: turn a typed, documented function into a :class:`Tool`.
 
     ``check(args, ctx)`` runs after field validation for cross-field rules and derived
     values (it may modify ``args`` and must raise ``ValueError`` on bad input).
     ``prepare(raw, ctx)`` runs before it on the raw arguments and returns them, for a value
-    that fills several fields ("Dec 5-8" is a check-in and a check-out).
+    that fills several fields ("Dec 5-8" is a check-in and a check-out) or a reference to
+    resolve against the session ("the cheapest one"). ``describe(args, ctx)`` says in words
+    what a call refers to, for its confirmation.
     """
 
     def wrap(f: Callable[..., Any]) -> Tool:
@@ -182,6 +208,7 @@ def tool(
             examples=examples or [],
             check=check,
             prepare=prepare,
+            describe=describe,
         )
 
     return wrap(func) if func is not None else wrap
@@ -196,6 +223,7 @@ def make_tool(
     examples: list[tuple[str, dict[str, Any]]] | None = None,
     check: Callable[[Any, ToolContext], Any] | None = None,
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
+    describe: Callable[[BaseModel, ToolContext], str] | None = None,
 ) -> Tool:
     """Build a Tool from a function; fails loudly if a hint or a description is missing."""
     tool_name = name or func.__name__
@@ -242,6 +270,8 @@ def make_tool(
         examples=tuple(Example(m, a) for m, a in (examples or [])),
         skill=func.__module__.rsplit(".", 1)[-1],
         wants_context=wants_context,
+        describe=describe,
+        prepare=prepare,
     )
 
 

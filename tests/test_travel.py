@@ -383,7 +383,8 @@ def test_booking_lifecycle_through_the_agent(scripted: Any, registry: Registry,
     assert "SANDBOX" in final.text
     first, second = re.findall(r"FL-\d{4}", final.text)[:2]
 
-    backend.replies.append(f'book_offer(offer_id="{second}")')  # type: ignore[attr-defined]
+    # the planner copied the wrong id from the history: "the second one" is resolved in code
+    backend.replies.append(f'book_offer(offer_id="{first}")')  # type: ignore[attr-defined]
     answers.append(False)
     events = list(agent.chat("book the second one"))
     result = next(e for e in events if isinstance(e, ToolResultEvent))
@@ -414,7 +415,11 @@ def test_booking_lifecycle_through_the_agent(scripted: Any, registry: Registry,
     assert "Cancelled:\n- BK-1" in agent.ask("my bookings?").text
     statuses = [c["status"] for c in agent.session.tool_calls()]
     assert statuses == ["ok", "refused", "ok", "ok", "refused", "ok", "ok", "ok"]
-    assert [r.prompt for r in asked][0] == f'Run book_offer(offer_id="{second}")?'
+    prompt = asked[0].prompt.splitlines()
+    assert prompt[0] == f'Run book_offer(offer_id="{second}")?'
+    assert re.fullmatch(rf"{second}: .+ BOS -> LIS Wed 2027-03-03 \d\d:\d\d, 1 passenger, "
+                        r"\$[\d,]+ total \(sandbox: nothing real is booked\)", prompt[1])
+    assert asked[3].details.startswith("BK-1  Flight BOS -> LIS")  # what a cancel cancels
 
 
 def test_bookings_belong_to_the_user_and_age(scripted: Any, registry: Registry) -> None:

@@ -44,6 +44,13 @@ from .providers import (
     hotel_segment,
     select_providers,
 )
+from .refs import (
+    describe_booking,
+    describe_offer,
+    remember_offers,
+    resolve_booking,
+    resolve_offer,
+)
 from .render import booked_text, booking_line, bookings_text, flights_text, hotels_text
 from .sandbox import SandboxProvider
 from .store import save_offers
@@ -179,6 +186,7 @@ def search_flights(
     query = FlightQuery(city(origin), city(destination), depart_date, return_date,
                         passengers, cabin, aware(ctx.now), nonstop, airline, depart_time)
     offers = save_offers(_db(ctx), _search(ctx, lambda p: p.search_flights(query)), query.now)
+    remember_offers(ctx, offers)
     return {
         "text": flights_text(query, offers),
         "sandbox": any(o.sandbox for o in offers),
@@ -235,6 +243,7 @@ def search_hotels(
     assert ctx is not None and check_out is not None
     query = HotelQuery(_city(city), check_in, check_out, guests, aware(ctx.now))
     offers = save_offers(_db(ctx), _search(ctx, lambda p: p.search_hotels(query)), query.now)
+    remember_offers(ctx, offers)
     offers.sort(key=lambda o: o.price)
     return {
         "text": hotels_text(query, offers),
@@ -254,6 +263,8 @@ _city = city  # search_hotels has an argument called ``city``
 @calvados.tool(
     data_class="travel",
     needs_confirmation=True,
+    prepare=resolve_offer,
+    describe=describe_offer,
     examples=[
         ("book FL-0003", {"offer_id": "FL-0003"}),
         ("I'll take HT-0002", {"offer_id": "HT-0002"}),
@@ -298,6 +309,8 @@ def list_bookings(ctx: ToolContext | None = None) -> dict[str, Any]:
 @calvados.tool(
     data_class="travel",
     needs_confirmation=True,
+    prepare=resolve_booking,
+    describe=describe_booking,
     examples=[
         ("cancel booking BK-3", {"booking_id": "BK-3"}),
         ("please cancel my reservation BK-12", {"booking_id": "BK-12"}),
@@ -320,6 +333,8 @@ def cancel_booking(booking_id: BookingId, ctx: ToolContext | None = None) -> dic
 @calvados.tool(
     data_class="travel",
     needs_confirmation=True,
+    prepare=resolve_booking,
+    describe=describe_booking,
     examples=[
         ("export my itinerary", {}),
         ("add BK-4 to my calendar", {"booking_id": "BK-4"}),

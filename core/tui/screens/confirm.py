@@ -32,6 +32,9 @@ class ConfirmScreen(ModalScreen[bool]):
                 f"{self.request.tool} wants to act on your behalf. Go ahead?",
                 markup=False, classes="dialog-text",
             )
+            if self.request.details:
+                yield Static(self.request.details, markup=False, classes="dialog-text",
+                             id="confirm-details")
             yield Static(render_arguments(self.request.arguments), markup=False,
                          classes="dialog-args")
             with Horizontal(classes="dialog-buttons"):
