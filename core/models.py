@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -98,7 +99,7 @@ def add_model(path: str, name: str, backend: str = "llama_cpp", description: str
     spec = ModelSpec(name, backend, str(file), sha256_file(file), description)
     models = _user_models()
     models[name] = {k: v for k, v in asdict(spec).items() if k != "name"}
-    models_path().write_text(json.dumps(models, indent=2), encoding="utf-8")
+    write_atomic(models_path(), json.dumps(models, indent=2))
     _remember(file, spec.sha256)
     return spec
 
@@ -120,11 +121,27 @@ def _stamp(path: Path) -> str:
     return f"{path}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"  # ctime: no touch -r
 
 
+def _known() -> dict[str, str]:
+    """Checksums already verified; an unreadable cache only means checking again."""
+    try:
+        data = json.loads(_verified_db().read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _remember(path: Path, sha: str) -> None:
-    db = _verified_db()
-    data = json.loads(db.read_text("utf-8")) if db.exists() else {}
+    data = _known()
     data[_stamp(path)] = sha
-    db.write_text(json.dumps(data), encoding="utf-8")
+    write_atomic(_verified_db(), json.dumps(data))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that a reader (another thread or process) sees the old file or the
+    new one, never half of it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def verify(spec: ModelSpec, force: bool = False) -> Path:
@@ -132,9 +149,7 @@ def verify(spec: ModelSpec, force: bool = False) -> Path:
     path = Path(spec.path)
     if not path.is_file():
         raise ModelError(f"model {spec.name}: file missing: {path}")
-    db = _verified_db()
-    known = json.loads(db.read_text("utf-8")) if db.exists() else {}
-    if not force and known.get(_stamp(path)) == spec.sha256:
+    if not force and _known().get(_stamp(path)) == spec.sha256:
         return path
     actual = sha256_file(path)
     if actual != spec.sha256:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
@@ -194,3 +195,31 @@ def test_a_new_process_starts_from_the_saved_prefix_state(smollm2: Any, home: An
     damaged = llama_cpp.LlamaCppBackend(smollm2.model_path, n_ctx=smollm2.options.n_ctx)
     assert Planner(damaged, TOOLS, set(), style="fewshot").plan(MESSAGES[1]).raw == expected
     assert states[0].stat().st_size > 1000
+
+
+def test_the_checksum_cache_is_never_read_half_written(home: Path) -> None:
+    import threading
+
+    from calvados import models
+
+    spec = models.get_model("smollm2-135m")
+    models.verify(spec, force=True)
+    models._verified_db().write_text('{"half', "utf-8")  # a cache cut short: checked again
+    assert models.verify(spec) == Path(spec.path)
+    errors: list[BaseException] = []
+
+    def verify_often() -> None:
+        try:
+            for _ in range(30):
+                models._remember(Path(spec.path), spec.sha256)
+                models.verify(spec)
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=verify_often) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert json.loads(models._verified_db().read_text("utf-8"))

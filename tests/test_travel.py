@@ -780,3 +780,34 @@ def test_offers_round_trip_through_storage() -> None:
                         NOW.replace(tzinfo=UTC))
     for offer in provider.search_flights(query):
         assert Offer.from_dict(json.loads(json.dumps(offer.to_dict()))) == offer
+
+
+def test_references_are_resolved_against_the_session(scripted: Any, registry: Registry) -> None:
+    from calvados.plugins.travel.refs import pick_offer
+
+    shown = [{"id": "FL-0003", "price": 300.0, "start": "2027-03-03T09:00"},
+             {"id": "FL-0001", "price": 120.0, "start": "2027-03-03T11:00"},
+             {"id": "FL-0002", "price": 450.0, "start": "2027-03-03T06:00"}]
+    assert pick_offer("book the cheapest one", shown) == "FL-0001"
+    assert pick_offer("the most expensive please", shown) == "FL-0002"
+    assert pick_offer("the earliest", shown) == "FL-0002"
+    assert pick_offer("I'll take the second one", shown) == "FL-0001"
+    assert pick_offer("option 3", shown) == "FL-0002"
+    assert pick_offer("the last one", shown) == "FL-0002"
+    assert pick_offer("book fl 7 instead", shown) == "FL-0007"  # a typed id always wins
+    assert pick_offer("sounds good", shown) is None
+
+    plans = ['search_flights(origin="Boston", destination="Lisbon", depart_date="March 3rd")',
+             'book_offer(offer_id="FL-0002")',  # copied from the history, not the cheapest
+             'export_itinerary(booking_id="FL-0001")',  # an offer id where a booking goes
+             'export_itinerary(booking_id="book_offer")']
+    agent = make_agent(scripted, registry, plans=plans, confirm=lambda request: True)
+    found = agent.ask("flights from Boston to Lisbon on March 3rd")
+    cheapest = min(re.findall(r"(FL-\d{4})  .*?  \$([\d,]+)", found.text),
+                   key=lambda m: int(m[1].replace(",", "")))[0]
+    booked = agent.ask("book the cheapest one").text
+    assert booked.startswith(f"Booked {cheapest} as BK-1")
+    assert agent.ask("export it to my calendar").text.startswith("Wrote 1 calendar event(s) "
+                                                                 "for BK-1")
+    typed = agent.ask("export booking BK-9 to my calendar").text  # the typed id wins
+    assert typed == "export_itinerary: no booking BK-9 (your bookings: BK-1)"
