@@ -560,3 +560,25 @@ def test_the_python_sample_in_the_docs_runs(files: dict[str, Path], tmp_path: Pa
     exec(compile(code, "docs/documents.md", "exec"), {})  # noqa: S102
     out = capsys.readouterr().out
     assert "2 pages," in out and "375.00" in out and "[p. 1]" in out
+
+
+def test_a_summary_never_changes_an_email_address(
+    files: dict[str, Path], session: Session, scripted: Any, tmp_path: Path
+) -> None:
+    from calvados.plugins.documents.summarize import grounded_item
+
+    source = ("Write to office@example.org for refunds. The office opens at nine. "
+              "Complaints go to the board, whose members meet monthly.")
+    assert grounded_item("Refunds: write to office@example.com.", source) == (
+        "Refunds: write to office@example.org.")
+    assert grounded_item("Write to sales@example.net.", source) is None  # no such address
+    note = tmp_path / "notice.txt"
+    note.write_text(source * 3, "utf-8")
+    run(scan_document, context(session), path=str(note))
+    changed = ("Refunds are handled by writing to office@example.com for the office. "
+               "The office opens at nine for visitors. "
+               "Contact billing@example.com about complaints to the board.")
+    agent = SimpleNamespace(chat_backend=scripted([changed]))
+    _, result = run(summarize, context(session, agent=agent), path=str(note), length="short")
+    assert "example.com" not in result["text"] and "billing@" not in result["text"]
+    assert "office@example.org" in result["text"]

@@ -228,6 +228,7 @@ def _final(backend: Any, job: Job, source: str, stems: set[str], nums: set[str])
              if job.format == "bullets" else f"in {count} sentences, as one paragraph")
     prompt = f"Text:\n{source}\n\nSummarize this text {shape}."
     seen: list[set[str]] = []
+    original = " ".join(text for _, text in job.sections)
     buffer = ""
     emitted = 0
     stream = generate(backend, _messages(prompt), job.spec.tokens)
@@ -235,13 +236,13 @@ def _final(backend: Any, job: Job, source: str, stems: set[str], nums: set[str])
         for piece in stream:
             buffer += piece
             done, buffer = _complete_items(buffer)
-            for item in done:
+            for item in filter(None, (grounded_item(i, original) for i in done)):
                 if _accept(item, stems, nums, seen):
                     yield item
                     emitted += 1
                     if emitted >= count:
                         return
-        for item in split_items(buffer):
+        for item in filter(None, (grounded_item(i, original) for i in split_items(buffer))):
             if emitted < count and _accept(item, stems, nums, seen):
                 yield item
                 emitted += 1
@@ -258,6 +259,25 @@ def _complete_items(buffer: str) -> tuple[list[str], str]:
         return [], buffer
     cut = ends[-1].end()
     return split_items(buffer[:cut]), buffer[cut:]
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def grounded_item(item: str, source: str) -> str | None:
+    """``item`` with every e-mail address as the source writes it: one the model changed
+    ("office@example.com" for "office@example.org") is put back when the source has exactly
+    one address with that name; otherwise the item is dropped."""
+    known = {e.lower(): e for e in EMAIL.findall(source)}
+    for email in set(EMAIL.findall(item)):
+        if email.lower() in known:
+            continue
+        name = email.split("@")[0].lower()
+        same = [e for key, e in known.items() if key.split("@")[0] == name]
+        if len(same) != 1:
+            return None
+        item = item.replace(email, same[0])
+    return item
 
 
 def _accept(item: str, stems: set[str], nums: set[str], seen: list[set[str]]) -> bool:
