@@ -15,7 +15,6 @@ from typing import Any
 import calvados
 from calvados.config import load_settings
 from calvados.errors import CalvadosError, one_line
-from calvados.storage import Database
 from calvados.tools import ToolContext
 
 from . import bookings as booking_store
@@ -50,6 +49,7 @@ from .refs import (
     remember_offers,
     resolve_booking,
     resolve_offer,
+    user_db,
 )
 from .render import booked_text, booking_line, bookings_text, flights_text, hotels_text
 from .sandbox import SandboxProvider
@@ -74,10 +74,6 @@ __all__ = [
 def _providers(ctx: ToolContext) -> list[TravelProvider]:
     registry = ctx.agent.registry if ctx.agent is not None else calvados.get_registry()
     return list(registry.travel_providers)
-
-
-def _db(ctx: ToolContext) -> Database:
-    return ctx.session.db if ctx.session is not None else Database()
 
 
 def _session_id(ctx: ToolContext) -> str | None:
@@ -185,7 +181,7 @@ def search_flights(
     assert ctx is not None
     query = FlightQuery(city(origin), city(destination), depart_date, return_date,
                         passengers, cabin, aware(ctx.now), nonstop, airline, depart_time)
-    offers = save_offers(_db(ctx), _search(ctx, lambda p: p.search_flights(query)), query.now)
+    offers = save_offers(user_db(ctx), _search(ctx, lambda p: p.search_flights(query)), query.now)
     remember_offers(ctx, offers)
     return {
         "text": flights_text(query, offers),
@@ -242,7 +238,7 @@ def search_hotels(
     """
     assert ctx is not None and check_out is not None
     query = HotelQuery(_city(city), check_in, check_out, guests, aware(ctx.now))
-    offers = save_offers(_db(ctx), _search(ctx, lambda p: p.search_hotels(query)), query.now)
+    offers = save_offers(user_db(ctx), _search(ctx, lambda p: p.search_hotels(query)), query.now)
     remember_offers(ctx, offers)
     offers.sort(key=lambda o: o.price)
     return {
@@ -280,7 +276,7 @@ def book_offer(offer_id: OfferId, ctx: ToolContext | None = None) -> dict[str, A
     """
     assert ctx is not None
     booking, created = booking_store.book(
-        _db(ctx), offer_id, _providers(ctx), aware(ctx.now), _session_id(ctx)
+        user_db(ctx), offer_id, _providers(ctx), aware(ctx.now), _session_id(ctx)
     )
     return {"text": booked_text(booking, created), "created": created,
             "sandbox": booking.sandbox, "booking": booking.to_dict()}
@@ -299,7 +295,7 @@ def list_bookings(ctx: ToolContext | None = None) -> dict[str, Any]:
     """List the user's bookings: upcoming, past and cancelled."""
     assert ctx is not None
     now = aware(ctx.now)
-    found = booking_store.all_bookings(_db(ctx))
+    found = booking_store.all_bookings(user_db(ctx))
     groups: dict[str, list[dict[str, Any]]] = {"upcoming": [], "past": [], "cancelled": []}
     for booking in found:
         groups[booking.when(now)].append(booking.to_dict())
@@ -324,7 +320,7 @@ def cancel_booking(booking_id: BookingId, ctx: ToolContext | None = None) -> dic
         booking_id: The booking's id, like BK-7 (see list_bookings).
     """
     assert ctx is not None
-    booking = booking_store.cancel(_db(ctx), booking_id, _providers(ctx), aware(ctx.now))
+    booking = booking_store.cancel(user_db(ctx), booking_id, _providers(ctx), aware(ctx.now))
     note = " (sandbox: nothing real was booked or cancelled)" if booking.sandbox else ""
     return {"text": f"Cancelled {booking_line(booking)}{note}.", "sandbox": booking.sandbox,
             "booking": booking.to_dict()}
@@ -355,7 +351,7 @@ def export_itinerary(
     """
     assert ctx is not None
     now = aware(ctx.now)
-    db = _db(ctx)
+    db = user_db(ctx)
     if booking_id:
         chosen = [booking_store.get_booking(db, booking_id)]
         if chosen[0].status == "cancelled":

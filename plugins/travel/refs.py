@@ -81,7 +81,8 @@ def resolve_offer(raw: dict[str, Any], ctx: ToolContext | None) -> dict[str, Any
     return raw
 
 
-def _db(ctx: ToolContext) -> Database:
+def user_db(ctx: ToolContext) -> Database:
+    """The user database the session lives in (every travel tool uses this one)."""
     return ctx.session.db if ctx.session is not None else Database()
 
 
@@ -89,7 +90,7 @@ def session_booking(ctx: ToolContext) -> str | None:
     """The latest booking made in this session that is not cancelled."""
     if ctx.session is None:
         return None
-    db = _db(ctx)
+    db = user_db(ctx)
     ensure_schema(db)
     row = db.execute("SELECT id FROM travel_bookings WHERE session_id = ? AND status ="
                      " 'confirmed' ORDER BY id DESC LIMIT 1", (ctx.session.id,)).fetchone()
@@ -97,7 +98,7 @@ def session_booking(ctx: ToolContext) -> str | None:
 
 
 def booked_as(ctx: ToolContext, offer_id: str) -> str | None:
-    db = _db(ctx)
+    db = user_db(ctx)
     ensure_schema(db)
     row = db.execute("SELECT booked_as FROM travel_offers WHERE id = ?",
                      (offer_id.upper(),)).fetchone()
@@ -138,7 +139,7 @@ def resolve_booking(raw: dict[str, Any], ctx: ToolContext | None) -> dict[str, A
 
 def describe_offer(args: Any, ctx: ToolContext) -> str:
     """The offer a booking confirmation is about, in words."""
-    db = _db(ctx)
+    db = user_db(ctx)
     ensure_schema(db)
     with db.transaction() as conn:
         offer, _, _ = load_offer(conn, args.offer_id)
@@ -155,4 +156,4 @@ def describe_booking(args: Any, ctx: ToolContext) -> str:
     booking_id = getattr(args, "booking_id", None)
     if not booking_id:
         return ""
-    return booking_line(booking_store.get_booking(_db(ctx), booking_id))
+    return booking_line(booking_store.get_booking(user_db(ctx), booking_id))
