@@ -15,7 +15,7 @@ from calvados.policy import DEFAULTS, Policy
 from calvados.registry import get_registry
 from calvados.tui import CalvadosApp
 from calvados.tui.screens import HelpScreen, SettingsScreen
-from calvados.tui.widgets import BreathingView
+from calvados.tui.widgets import BreathingView, ToolCard
 from test_tui import (
     DOCS,
     SIZE,
@@ -171,11 +171,17 @@ async def test_long_scan_shows_progress_and_esc_stops_it(tmp_path: Path) -> None
         gate.release()
         await until(pilot, lambda: view.state == "cancelled")
         await ready(pilot)
-        assert view.cards[0].title == "✗ scan_document · failed"
+        assert view.cards[0].title == "■ scan_document · cancelled"  # stopped, not broken
         result = str(view.cards[0].query_one(".tool-result").content)
         assert result == "error: scan cancelled after 2 of 300 pages"
     messages = Session.load(Database(), rig.agents[0].session.id).messages()
     assert messages[-1]["meta"]["cancelled"] is True
+    async with rig.app(session_id=rig.agents[0].session.id).run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        (card,) = app.query(ToolCard)  # resumed: the card ends as it did
+        assert card.title == "■ scan_document · cancelled"
+        result = str(card.query_one(".tool-result").content)
+        assert result == "error: scan cancelled after 2 of 300 pages"
 
 
 @pytest.mark.asyncio
@@ -243,15 +249,36 @@ async def test_settings_write_policy_and_default_model(home: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_help_lists_every_binding_and_the_doc_does_too() -> None:
+async def test_help_starts_with_what_to_ask_then_every_binding() -> None:
+    from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownH2, MarkdownTableContent
+
     rig = Rig([], [], [])
     doc = DOCS.read_text("utf-8")
     async with rig.app().run_test(size=SIZE) as pilot:
         app = await ready(pilot)
         await pilot.press("f1")
-        await modal(pilot, HelpScreen)
+        screen = await modal(pilot, HelpScreen)
+        scroll = screen.query_one("#help-scroll")
+        first = screen.query_one("#help-text", Markdown).children[0]
+        assert isinstance(first, MarkdownH2) and str(first.content) == "What you can ask"
+        assert scroll.scroll_y == 0 and first.region.y <= scroll.region.y + 1  # shown first
+        shown = screen.query_one("#help-text", Markdown).source
+        for example in ("summarize the letter", "when does the lease end?", "flights from",
+                        "a hotel in", "book the cheapest", "show my bookings", "cancel booking",
+                        "export my itinerary", "story", "anxious", "breathing", "crisis lines",
+                        "cloud"):
+            assert example in shown
+        assert shown.index("What you can ask") < shown.index("## Keys")
         keys = [key for key, _ in app.key_help()]
-        assert {"escape", "ctrl+n", "f2", "ctrl+o", "f1", "f3", "ctrl+t", "ctrl+q"} <= set(keys)
+        assert {"escape", "ctrl+n", "f2", "ctrl+o", "f1", "f3", "ctrl+t", "ctrl+q",
+                "ctrl+p"} <= set(keys)
+        table = screen.query(MarkdownTableContent).first()
+        assert [str(row[0]) for row in table.rows] == keys  # every binding, none cut off
+        assert len(keys) > 8 and table.region.height > len(keys)
+        assert scroll.has_focus and scroll.max_scroll_y > 0
+        await pilot.press("end")
+        await until(pilot, lambda: scroll.scroll_y == scroll.max_scroll_y)
         for key in keys:
             assert f"`{key}`" in doc, f"docs/tui.md does not document {key}"
         from calvados.tui.commands import COMMANDS
@@ -260,6 +287,66 @@ async def test_help_lists_every_binding_and_the_doc_does_too() -> None:
             assert f"`{usage}`" in doc, f"docs/tui.md does not document {usage}"
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def _palette(pilot: Any, query: str = "") -> Any:
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    palette = await modal(pilot, CommandPalette)
+    if query:
+        await pilot.press(*query)
+    options = palette.query_one(CommandList)
+    await until(pilot, lambda: options.option_count > 0)
+    await pilot.pause(0.3)  # every provider has answered
+    return palette, options
+
+
+def _names(options: Any) -> list[str]:
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)]
+
+
+@pytest.mark.asyncio
+async def test_command_palette_runs_calvados_commands() -> None:
+    from textual.command import CommandPalette
+
+    rig = Rig([], [], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        app = await ready(pilot)
+        assert app.chat.query_one("#prompt", Input).has_focus
+        palette_key = app.active_bindings["ctrl+p"].binding  # from the message box too
+        assert palette_key.action == "command_palette"
+        _, options = await _palette(pilot)
+        names = _names(options)
+        for name in ("New session", "Help", "Settings", "Ledger", "Toggle theme",
+                     "Screenshot", "Theme", "Quit"):  # ours and Textual's
+            assert name in names, names
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, CommandPalette))
+
+        await _palette(pilot, "toggle theme")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.theme == "textual-light")
+        first = app.chat.agent
+        await _palette(pilot, "new session")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.chat.agent is not first)
+        await ready(pilot)
+        assert len(rig.agents) == 2 and rig.agents[0].session.id != rig.agents[1].session.id
+        await _palette(pilot, "help")
+        await pilot.press("enter")
+        await modal(pilot, HelpScreen)
+
+
+@pytest.mark.asyncio
+async def test_command_palette_offers_the_screenshot() -> None:
+    rig = Rig([], [], [])
+    async with rig.app().run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        _, options = await _palette(pilot, "screenshot")
+        assert _names(options)[0] == "Screenshot"
+        assert "SVG" in str(options.get_option_at_index(0).prompt)
 
 
 @pytest.mark.asyncio

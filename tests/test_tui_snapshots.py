@@ -1,11 +1,14 @@
 """Snapshots of the chat UI at 80x24 (pytest-textual-snapshot).
 
-Content is deterministic: scripted models, no clocks or ids on screen. After an intended
-change of the UI, review and accept new images with ``pytest --snapshot-update``.
+Content is deterministic: scripted models, a steady clock for the answers' times, no ids
+on screen. After an intended change of the UI, review and accept new images with
+``pytest --snapshot-update``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import count
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,13 @@ from calvados.tui.screens import ConfirmScreen
 from pytest_textual_snapshot import normalize_svg
 from test_tui import SIZE, Rig, book_offer, finished, modal, say, search_hotels
 from textual.pilot import Pilot
+
+
+def steady() -> Callable[[], float]:
+    """A clock that every reading moves on by 1.2 s: each answer takes 1.2 s."""
+    ticks = count(0.0, 1.2)
+    return lambda: next(ticks)
+
 
 REPLY = (
     "Here is what I can do on this device:\n\n"
@@ -27,7 +37,7 @@ def test_main_screen(snap_compare: Any) -> None:
     async def chat(pilot: Pilot[Any]) -> None:
         await finished(pilot, await say(pilot, "what can you do?"))
 
-    app = Rig(["none"], [REPLY], []).app()
+    app = Rig(["none"], [REPLY], []).app(clock=steady())
     assert snap_compare(app, terminal_size=SIZE, run_before=chat)
 
 
@@ -35,7 +45,7 @@ def test_main_screen_light_theme(snap_compare: Any) -> None:
     async def chat(pilot: Pilot[Any]) -> None:
         await finished(pilot, await say(pilot, "what can you do?"))
 
-    app = Rig(["none"], [REPLY], []).app(theme="light")
+    app = Rig(["none"], [REPLY], []).app(theme="light", clock=steady())
     assert snap_compare(app, terminal_size=SIZE, run_before=chat)
 
 
@@ -45,7 +55,8 @@ def test_tool_card(snap_compare: Any) -> None:
         await pilot.click(view.cards[0].query_one("CollapsibleTitle"))
         await pilot.pause()
 
-    app = Rig(['search_hotels(city="Lisbon", nights=3)'], [], [search_hotels]).app()
+    rig = Rig(['search_hotels(city="Lisbon", nights=3)'], [], [search_hotels])
+    app = rig.app(clock=steady())
     assert snap_compare(app, terminal_size=SIZE, run_before=open_card)
 
 
@@ -54,7 +65,7 @@ def test_confirmation_modal(snap_compare: Any) -> None:
         await say(pilot, "book offer OF-1")
         await modal(pilot, ConfirmScreen)
 
-    app = Rig(['book_offer(offer_id="OF-1")'], [], [book_offer]).app()
+    app = Rig(['book_offer(offer_id="OF-1")'], [], [book_offer]).app(clock=steady())
     assert snap_compare(app, terminal_size=SIZE, run_before=ask)
 
 
@@ -84,7 +95,7 @@ def test_docs_screenshot(snap_compare: Any) -> None:
     rig = Rig(['search_hotels(city="Lisbon", nights=3)', "none"], [
         "**Alfama House** is two streets from the Tagus; Rossio Inn is on the main square."
     ], [search_hotels], model="smollm2-135m")  # illustrative replies, the default model's name
-    assert snap_compare(rig.app(), terminal_size=(100, 30), run_before=scene)
+    assert snap_compare(rig.app(clock=steady()), terminal_size=(100, 30), run_before=scene)
 
 
 def test_docs_screenshot_is_current() -> None:

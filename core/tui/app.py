@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any
 
@@ -28,11 +30,13 @@ def default_agent_factory(session_id: str | None) -> Agent:
 
 
 class CalvadosApp(App[None]):
-    """``agent_factory(session_id)`` builds the agent for a session (None = a new one)."""
+    """``agent_factory(session_id)`` builds the agent for a session (None = a new one);
+    ``clock`` times the answers (seconds, monotonic)."""
 
     TITLE = "Calvados"
     CSS_PATH = ["app.tcss", "modals.tcss"]
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True  # Textual's system commands; the chat screen adds ours
+    COMMAND_PALETTE_BINDING = "ctrl+p"
     BINDINGS = [
         Binding("f1", "help", "Help", tooltip="this help"),
         Binding("f3", "settings", "Settings", tooltip="privacy policy and default model"),
@@ -46,9 +50,11 @@ class CalvadosApp(App[None]):
         *,
         session_id: str | None = None,
         theme: str | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__()
         self.agent_factory: AgentFactory = agent_factory or default_agent_factory
+        self.clock = clock
         self.warm_planner = agent_factory is None  # an injected agent may be scripted
         self.initial_session = session_id
         self.agent: Agent | None = None
@@ -70,7 +76,9 @@ class CalvadosApp(App[None]):
             Binding("enter", "", "send", tooltip="send the message (or run a /command)"),
             Binding("y,n", "", "answer", tooltip="answer a confirmation or consent dialog"),
         ]
-        return binding_rows(extra, ChatScreen.BINDINGS, self.BINDINGS)
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "", "palette",
+                          tooltip="command palette: Calvados commands, theme, screenshot")
+        return binding_rows(extra, ChatScreen.BINDINGS, self.BINDINGS, [palette])
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

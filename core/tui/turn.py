@@ -19,7 +19,7 @@ from textual.worker import Worker
 
 from ..agent import Agent
 from ..errors import CalvadosError, one_line
-from ..events import Event, Final, Token, ToolCallEvent
+from ..events import Event, Final, Token, ToolCallEvent, ToolResultEvent
 from ..storage import Database, Session, list_sessions
 
 Post = Callable[[Message], Any]
@@ -84,8 +84,53 @@ class AgentFailed(Message):
         self.error = error
 
 
+def with_tool_calls(
+    messages: list[dict[str, Any]], calls: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The messages, each assistant message with ``calls``: the stored tool calls (rows of
+    ``Session.tool_calls()``) of the tools its ``meta["tools"]`` lists.
+
+    A reply's calls are the last ones recorded before it, so they are matched from the end,
+    by tool name, among those recorded since the user message before it. A call no reply
+    lists (its turn failed) is skipped; a listed tool with no record (it never ran) gets no
+    card.
+    """
+    since, starts = "", []
+    for message in messages:
+        if message["role"] == "user":
+            since = message["created"]
+        starts.append(since)
+    out: list[dict[str, Any]] = []
+    end = len(calls)  # calls[:end] are not taken yet
+    for message, since in zip(reversed(messages), reversed(starts), strict=True):
+        found: list[dict[str, Any]] = []
+        if message["role"] == "assistant":
+            for tool in reversed(message.get("meta", {}).get("tools") or []):
+                index = _last_call(calls, end, tool, (since, message["created"]))
+                if index is not None:
+                    found.insert(0, calls[index])
+                    end = index
+        out.append({**message, "calls": found})
+    return out[::-1]
+
+
+def _last_call(
+    calls: list[dict[str, Any]], end: int, tool: str, between: tuple[str, str]
+) -> int | None:
+    """The index of the last call of ``tool`` before ``end`` recorded ``between`` two times."""
+    since, until = between
+    for index in range(end - 1, -1, -1):
+        created = calls[index]["created"]
+        if created < since:
+            return None
+        if calls[index]["tool"] == tool and created <= until:
+            return index
+    return None
+
+
 def open_agent(factory: AgentFactory, session_id: str | None, history: int = 60) -> AgentReady:
-    """Build the agent for ``session_id`` (a new session when None or not found)."""
+    """Build the agent for ``session_id`` (a new session when None or not found); its last
+    ``history`` messages come with their tool calls."""
     notice = ""
     try:
         if session_id is not None:  # what a person typed: a whole id or a unique prefix
@@ -96,7 +141,8 @@ def open_agent(factory: AgentFactory, session_id: str | None, history: int = 60)
             raise
         notice = f"{one_line(exc)}; started a new session"
         agent = factory(None)
-    messages = agent.session.messages(limit=history)
+    session = agent.session
+    messages = with_tool_calls(session.messages(), session.tool_calls())[-history:]
     return AgentReady(agent, messages, list_sessions(agent.db), notice)
 
 
@@ -138,7 +184,7 @@ def _drive(agent: Agent, message: str, turn: int, post: Post, stopped: Callable[
     try:
         for event in events:
             if stopped() and not isinstance(event, Final):
-                if isinstance(event, Token):  # shown, as the agent keeps it in the session
+                if isinstance(event, Token | ToolResultEvent):  # kept in the session: shown
                     post(TurnEvent(turn, event))
                 outcome = "cancelled"
                 break

@@ -17,6 +17,7 @@ from textual.worker import Worker, get_current_worker
 from ...commands import parse_command
 from ...errors import CalvadosError, one_line
 from ...events import Final, Token, ToolCallEvent
+from ..palette import CalvadosCommands
 from ..turn import (
     AgentFailed,
     AgentReady,
@@ -46,6 +47,7 @@ WIDE = 100  # columns from which the sidebar shows by default
 
 
 class ChatScreen(Screen[None]):
+    COMMANDS = {CalvadosCommands}
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", tooltip="cancel the reply being written"),
         Binding("ctrl+n", "new_session", "New", tooltip="start a new session"),
@@ -231,7 +233,7 @@ class ChatScreen(Screen[None]):
     async def _new_turn(self, user_text: str) -> int:
         self.turn += 1
         self.stop = threading.Event()
-        view = ReplyView()
+        view = ReplyView(clock=self.calvados.clock)
         self.views[self.turn] = view
         await self.log_view.mount_all([UserMessage(user_text), view])
         self.log_view.anchor()

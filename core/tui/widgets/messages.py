@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
@@ -52,6 +55,39 @@ def render_where(where: str, tools: list[str], crisis: bool = False) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class AnswerStats:
+    """How long an answer took, from sending the message to the final answer, and how many
+    tokens were streamed meanwhile (counted as the streamed pieces: one per token for the
+    on-device models)."""
+
+    seconds: float
+    tokens: int
+
+    @property
+    def rate(self) -> float:
+        return self.tokens / self.seconds if self.seconds > 0 else 0.0
+
+    def render(self) -> str:
+        """``2.4 s · 38 tok/s`` (only the time when nothing was streamed)."""
+        text = render_seconds(self.seconds)
+        if self.tokens and self.seconds > 0:
+            rate = self.rate
+            text += f" · {rate:.0f} tok/s" if rate >= 10 else f" · {rate:.1f} tok/s"
+        return text
+
+
+def render_seconds(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds:.2f} s"
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
 class LedgerRequested(Message):
     """Show ledger entry ``entry`` (None: the session's latest)."""
 
@@ -85,7 +121,9 @@ class NoticeLine(Static):
 
 
 class ReplyView(Vertical):
-    """One reply. Live: fed events with :meth:`apply`. From history: built complete."""
+    """One reply. Live: fed events with :meth:`apply`, timed with ``clock`` from its
+    creation (the message being sent) to the final answer. From history: built complete,
+    with a finished card for each of its stored tool ``calls``."""
 
     def __init__(
         self,
@@ -93,21 +131,29 @@ class ReplyView(Vertical):
         *,
         where: str | None = None,
         tools: list[str] | None = None,
+        calls: list[dict[str, Any]] | None = None,
         cancelled: bool = False,
         crisis: bool = False,
         error: str = "",
         markdown: bool | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         super().__init__(classes="reply")
         self.text = text
         self.mode = None if markdown is None else ("markdown" if markdown else "plain")
         self._history = (where, list(tools or []), cancelled, crisis)
+        self._calls = list(calls or [])
         self._error = error
         self._stream: MarkdownStream | None = None
         self._card: ToolCard | None = None
         self._breathing: BreathingView | None = None
+        self._stopped_late: list[ToolCard] = []  # failed after esc: stopped by it
         self.results: list[ToolResultEvent] = []
         self.state = "live" if where is None and not (cancelled or error) else "done"
+        self._clock = clock
+        self._started = clock()
+        self.tokens = 0  # streamed pieces
+        self.stats: AnswerStats | None = None
 
     def compose(self) -> ComposeResult:
         markdown = Markdown(self.text if self.mode == "markdown" else "", classes="reply-text")
@@ -117,10 +163,15 @@ class ReplyView(Vertical):
                        classes="reply-plain")
         plain.display = bool(self.text) and self.mode == "plain"
         yield plain
-        yield Vertical(classes="cards")
+        cancelled = self._history[2]
+        yield Vertical(*(ToolCard.from_record(call, cancelled=cancelled) for call in self._calls),
+                       classes="cards")
         line = WhereLine()
         line.display = False
         yield line
+        stats = Static("", markup=False, classes="stats")
+        stats.display = False
+        yield stats
 
     def on_mount(self) -> None:
         where, tools, cancelled, crisis = self._history
@@ -147,6 +198,10 @@ class ReplyView(Vertical):
     def where_text(self) -> str:
         return str(self.query_one(".where", Static).content)
 
+    @property
+    def stats_text(self) -> str:
+        return str(self.query_one(".stats", Static).content)
+
     def _set_where(self, text: str, cls: str = "", where: str = "") -> None:
         line = self.query_one(WhereLine)
         line.ledger = ledger_id(where)
@@ -161,6 +216,7 @@ class ReplyView(Vertical):
     async def apply(self, event: Event) -> None:
         """Show one agent event."""
         if isinstance(event, Token):
+            self.tokens += 1
             if event.source == BREATHING and self._breathing is not None:
                 self._breathing.feed(event.text)
             else:
@@ -202,6 +258,8 @@ class ReplyView(Vertical):
         self.results.append(event)
         if self._card is not None:
             self._card.finish(event.text, event.result, event.error)
+            if self.state == "cancelling" and self._card.status == "failed":
+                self._stopped_late.append(self._card)
         if event.tool == BREATHING and self._breathing is not None:
             self._breathing.finish("stopped: " + event.error if event.error else "")
 
@@ -231,6 +289,13 @@ class ReplyView(Vertical):
         self.markdown.display = bool(text) and self.mode == "markdown"
         self.state = "done"
         self._set_where(render_where(final.where, final.tools, final.crisis), where=final.where)
+        self._show_stats(AnswerStats(max(0.0, self._clock() - self._started), self.tokens))
+
+    def _show_stats(self, stats: AnswerStats) -> None:
+        self.stats = stats
+        line = self.query_one(".stats", Static)
+        line.update(stats.render())
+        line.display = True
 
     # ------------------------------------------------------------------ endings
 
@@ -243,11 +308,17 @@ class ReplyView(Vertical):
         self.state = "cancelled"
         if self._breathing is not None and not self._breathing.finished:
             self._breathing.finish("stopped")
+        for card in self.cards:
+            if card.running or card in self._stopped_late:
+                card.stopped("cancelled", "(cancelled before it finished)")
         self._set_where("✗ cancelled · partial reply kept", "-cancelled")
 
     async def failed(self, message: str) -> None:
         await self._stop_stream()
         self.state = "failed"
+        for card in self.cards:
+            if card.running:
+                card.stopped("failed", f"(not finished: {message})")
         self._set_where(f"✗ error: {message}", "-error")
 
 
@@ -262,6 +333,7 @@ def history_view(message: dict[str, Any]) -> Static | ReplyView:
         message["content"],
         where=where,
         tools=tools,
+        calls=list(message.get("calls", [])),
         markdown=not tools or where.startswith("cloud"),
         cancelled=bool(meta.get("cancelled")),
         crisis=bool(meta.get("crisis")),
