@@ -232,11 +232,18 @@ class Agent:
         return final
 
     def run_tool(self, name: str, arguments: dict[str, Any]) -> ToolResultEvent:
-        """Run one tool directly (confirmation still applies); returns its result event."""
+        """Run one tool directly (confirmation still applies); returns its result event.
+
+        The arguments are the caller's: no message of an earlier turn is given to the
+        tool to resolve them against."""
         result: ToolResultEvent | None = None
-        for event in self._run_call(ToolCall(name, arguments)):
-            if isinstance(event, ToolResultEvent):
-                result = event
+        said, self.message = self.message, ""
+        try:
+            for event in self._run_call(ToolCall(name, arguments)):
+                if isinstance(event, ToolResultEvent):
+                    result = event
+        finally:
+            self.message = said
         assert result is not None
         return result
 

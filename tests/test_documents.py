@@ -38,6 +38,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "rotated": b.save_png(b.rotated(invoice), d / "invoice-sideways.png"),
         "noisy": b.save_png(b.noisy(invoice), d / "invoice-noisy.png"),
         "french": b.save_png(b.render(b.FRENCH), d / "lettre.png"),
+        "notice": b.save_png(b.render(b.NOTICE), d / "notice.png"),
         "blank": b.save_png(b.Image.new("L", (1200, 900), 255), d / "blank.png"),
         "scan_pdf": b.image_pdf([invoice, b.Image.new("L", invoice.size, 255), letter],
                                 d / "scanned.pdf"),
@@ -582,3 +583,109 @@ def test_a_summary_never_changes_an_email_address(
     _, result = run(summarize, context(session, agent=agent), path=str(note), length="short")
     assert "example.com" not in result["text"] and "billing@" not in result["text"]
     assert "office@example.org" in result["text"]
+
+
+# --------------------------------------------------------------------------- follow-ups
+
+def test_a_follow_up_names_its_document(tmp_path: Path, session: Session) -> None:
+    from calvados.plugins.documents.refs import document_kinds, typed_paths, within
+
+    assert document_kinds(b.INVOICE) == ("invoice",)
+    assert document_kinds(b.NOTICE) == ("notice",)
+    assert document_kinds(b.LETTER) == ("letter",)  # by its salutation
+    assert typed_paths("in ~/work/spec.pdf what voltage? and notes.txt, not 24/7 and/or") == [
+        "~/work/spec.pdf", "notes.txt"]
+    assert within("when does the lease end?", "when does the lease in lease.pdf end?")
+    assert not within("what is the total due?", "when is the water off, says the notice?")
+
+    (tmp_path / "scan-0041.txt").write_text(b.INVOICE)  # names that say nothing: the
+    (tmp_path / "scan-0042.txt").write_text(b.LETTER)  # kinds come from the text
+    for name in ("scan-0041.txt", "scan-0042.txt"):
+        run(scan_document, context(session), path=str(tmp_path / name))
+    invoice, letter = (str(tmp_path / n) for n in ("scan-0041.txt", "scan-0042.txt"))
+
+    def resolved(tool: Any, message: str, **raw: Any) -> dict[str, Any]:
+        ctx = ToolContext(now=NOW, session=session, message=message)
+        once = tool.prepared(raw, ctx)
+        assert tool.prepared(once, ctx) == once  # it runs again when the call is validated
+        return once
+
+    asked = resolved(ask_document, "what is the total on the bill?", question="the total")
+    assert asked == {"question": "the total", "path": invoice}  # a span of the message stays
+    assert resolved(ask_document, "who signed the letter?",
+                    question="what is the total on the bill?") == {
+        "question": "who signed the letter?", "path": letter}  # an earlier question: replaced
+    assert resolved(ask_document, "what is in scan-0041.txt?", question="what is in it",
+                    path="scan-0042.txt")["path"] == invoice  # the typed name wins
+    assert resolved(ask_document, "and in ~/other/lease.pdf?", question="and in")["path"] == (
+        "~/other/lease.pdf")  # not scanned yet: scanned when the tool runs
+    assert "path" not in resolved(ask_document, "who wrote it?", question="who wrote it",
+                                  path=invoice)  # copied from the history: the latest
+    assert resolved(summarize, "summarize the invoice", length="short") == {
+        "length": "short", "path": invoice}
+    assert resolved(summarize, "sum up what we talked about") == {}
+    direct = ToolContext(now=NOW, session=session)  # no message: the caller's arguments
+    assert ask_document.prepared({"question": "x", "path": letter}, direct) == {
+        "question": "x", "path": letter}
+
+
+def _documents_agent(scripted: Any, plans: list[str], replies: list[str]) -> Agent:
+    from calvados.planner import Planner
+    from calvados.registry import Registry
+
+    registry = Registry()
+    for t in (scan_document, ask_document, summarize):
+        registry.add(t)
+    planner = Planner(scripted(plans), list(registry.tools.values()), set(), "fewshot")
+    return Agent(registry=registry, planner=planner, chat_backend=scripted(replies), now=NOW)
+
+
+def _result(agent: Agent, message: str) -> Any:
+    from calvados import ToolResultEvent
+
+    results = [e for e in agent.chat(message) if isinstance(e, ToolResultEvent)]
+    assert len(results) == 1 and results[0].error is None, results
+    return results[0]
+
+
+def test_follow_ups_about_two_scanned_documents_use_the_one_named(
+    files: dict[str, Path], scripted: Any
+) -> None:
+    """Real OCR of an invoice and a notice, then questions naming each (scripted planner)."""
+    invoice, notice = str(files["clean"]), str(files["notice"])
+    stale = 'question="what is the total due on the invoice?"'
+    plans = [f'scan_document(path="{invoice}")', f'scan_document(path="{notice}")',
+             f'ask_document(question="what should I store before the work starts?", '
+             f'path="{invoice}")',  # a path copied from the history
+             'ask_document(question="what is the total due on the invoice?")',
+             f'ask_document({stale}, path="{invoice}")',  # the previous question, again
+             f'ask_document(question="who do questions about the order go to", '
+             f'path="{notice}")',
+             'summarize(length="short")']
+    replies = ["NOT FOUND", "The total due is 375.00 pounds [p. 1]."]
+    agent = _documents_agent(scripted, plans, replies)
+    _result(agent, f"scan {invoice}")
+    _result(agent, f"scan {notice}")
+
+    latest = _result(agent, "what should I store before the work starts?")  # names none
+    assert latest.result["document"]["name"] == "notice.png"
+    assert latest.text.startswith("From notice.png:") and "drinking water" in latest.text
+
+    total = _result(agent, "what is the total due on the invoice?")
+    assert total.arguments["path"] == str(files["clean"].resolve())
+    assert total.result["method"] == "model"  # which document answered is said
+    assert total.text == "From invoice.png: The total due is 375.00 pounds [p. 1]."
+
+    message = "when will the water be turned off, according to the notice?"
+    water = _result(agent, message)
+    assert water.result["document"]["name"] == "notice.png"
+    assert water.result["question"] == message  # not the previous one
+    assert "9 March" in water.text and "375" not in water.text
+
+    mail = _result(agent, "who do questions about the order go to, in invoice.png?")
+    assert mail.result["document"]["name"] == "invoice.png"  # the typed file name wins
+    assert "orders@harbourlights.example" in mail.text
+
+    summary = _result(agent, "give me a short summary of the notice")
+    assert summary.result["document"]["name"] == "notice.png"
+    assert "water" in summary.text.lower() and "375" not in summary.text

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import signal
 import subprocess
 import sys
 import threading
@@ -378,3 +381,70 @@ def test_warm_loads_the_configured_models_without_leaving_a_session() -> None:
     assert service.chat_model == "smollm2-135m"
     assert service._planner is not None and service._planner.style == "fewshot"
     assert list_sessions(Database()) == []
+
+
+# ---------------------------------------------------------------------------- access log
+
+def test_one_access_log_line_per_request_without_message_text(
+    scripted: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "my tulip password is hunter2"
+    service = make_service(scripted, ['weather(city="Paris")'], ["Noted."])
+    caplog.set_level(logging.INFO, logger="calvados.server")
+    with running(create_app(service)) as url:
+        oa = client(url)
+        first = oa.chat.completions.create(model="my-model", messages=[
+            {"role": "user", "content": f"weather in Paris? {secret}"}])
+        session = first.model_extra["calvados"]["session"]
+        list(ask(oa, secret, stream=True, extra_body={"session": session}))
+        httpx.get(url + "/health?token=abc")
+        httpx.post(url + "/v1/chat/completions", json={"messages": [
+            {"role": "assistant", "content": secret}]})
+        httpx.get(url + "/no/such/route")
+    # read after the server stopped: every request has finished and been logged
+    lines = [r.getMessage() for r in caplog.records if r.name == "calvados.server"]
+    assert len(lines) == 5, lines
+    chat, streamed, health, bad, missing = lines
+    assert re.fullmatch(r'127\.0\.0\.1:\d+ "POST /v1/chat/completions" 200 \d+\.\d ms '
+                        rf'session={session} model=my-model where="on-device: scripted-planner"',
+                        chat), chat
+    assert streamed.startswith('127.0.0.1:') and '"POST /v1/chat/completions" 200 ' in streamed
+    assert f"session={session} model=calvados" in streamed and "scripted-chat" in streamed
+    assert re.search(r'"GET /health" 200 \d+\.\d ms$', health)  # never the query string
+    assert '"POST /v1/chat/completions" 400 ' in bad and "session=" not in bad
+    assert '"GET /no/such/route" 404 ' in missing
+    assert not any(word in line for line in lines for word in ("tulip", "hunter2", "Paris",
+                                                               "abc", "Noted"))
+
+
+def test_serve_logs_requests_on_stderr_unless_quiet(home: Path) -> None:
+    for quiet in (False, True):
+        command = [CALVADOS, "serve", "--no-auth", "--port", "0", "--no-warm"]
+        proc = subprocess.Popen(command + (["--quiet"] if quiet else []),
+                                stderr=subprocess.PIPE, text=True)
+        assert proc.stderr is not None
+        banner = ""
+        while not (found := re.search(r"http://127\.0\.0\.1:(\d+)/v1", banner)):
+            line = proc.stderr.readline()
+            assert line, f"the server exited: {banner}"
+            banner += line
+        url = f"http://127.0.0.1:{found.group(1)}"
+        deadline = time.monotonic() + 60
+        while True:  # the banner comes before uvicorn listens
+            try:
+                assert httpx.get(url + "/health").status_code == 200
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert httpx.get(url + "/v1/models").status_code == 200
+        proc.send_signal(signal.SIGINT)
+        logged = proc.communicate(timeout=60)[1]
+        requests = [line for line in logged.splitlines() if '" 200 ' in line]
+        if quiet:
+            assert requests == [], logged
+        else:
+            assert len(requests) == 2, logged  # ours only: uvicorn's access log is off
+            assert re.fullmatch(r'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 127\.0\.0\.1:\d+ '
+                                r'"GET /health" 200 \d+\.\d ms', requests[0]), requests
+            assert '"GET /v1/models" 200 ' in requests[1]

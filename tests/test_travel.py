@@ -811,3 +811,21 @@ def test_references_are_resolved_against_the_session(scripted: Any, registry: Re
                                                                  "for BK-1")
     typed = agent.ask("export booking BK-9 to my calendar").text  # the typed id wins
     assert typed == "export_itinerary: no booking BK-9 (your bookings: BK-1)"
+
+
+def test_an_id_planned_as_the_export_path_is_the_booking_meant(
+    scripted: Any, registry: Registry
+) -> None:
+    export = registry.tools["export_itinerary"]
+    direct = ToolContext(now=NOW)
+    assert export.prepared({"path": "BK-3"}, direct) == {"booking_id": "BK-3"}
+    assert export.prepared({"path": "~/trip.ics"}, direct) == {"path": "~/trip.ics"}
+    plans = ['search_flights(origin="Boston", destination="Lisbon", depart_date="March 3rd")',
+             'book_offer(offer_id="FL-0001")',
+             'export_itinerary(path="FL-0001")']  # the offer, put in the wrong field
+    agent = make_agent(scripted, registry, plans=plans, confirm=lambda request: True)
+    agent.ask("flights from Boston to Lisbon on March 3rd")
+    assert agent.ask("book FL-0001").text.startswith("Booked FL-0001 as BK-1")
+    exported = agent.ask("export it to my calendar").text
+    assert exported.startswith("Wrote 1 calendar event(s) for BK-1 to "), exported
+    assert "itineraries/BK-1.ics" in exported  # the default place, not a file "FL-0001"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from . import cli
@@ -21,8 +23,11 @@ from .common import parse_now
 @click.option("--max-body", default=1_000_000, show_default=True, type=click.IntRange(1024),
               help="Largest request body in bytes (HTTP 413 beyond).")
 @click.option("--no-warm", is_flag=True, help="Load the models on the first request, not now.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No access log (one line per request on stderr: method, path, status, "
+                   "duration, session and model; never message text).")
 def serve(host: str, port: int, api_key: str | None, no_auth: bool, pending: int,
-          max_body: int, no_warm: bool) -> None:
+          max_body: int, no_warm: bool, quiet: bool) -> None:
     """Serve the agent as an OpenAI-compatible API (/v1/chat/completions)."""
     from ..server import AgentService, bind, check_bind, install_token
     from ..server import serve as run_server
@@ -45,7 +50,21 @@ def serve(host: str, port: int, api_key: str | None, no_auth: bool, pending: int
     )
     if api_key and not no_auth:
         click.echo(f"clients send: Authorization: Bearer {api_key}", err=True)
+    _access_log(quiet)
     run_server(service, sock, api_key=api_key, pending=pending, max_body=max_body)
+
+
+def _access_log(quiet: bool) -> None:
+    """Requests are logged on stderr, one line each, unless ``quiet``."""
+    logger = logging.getLogger("calvados.server")
+    if quiet:
+        logger.setLevel(logging.WARNING)
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # once, even with --debug's handler on the root logger
 
 
 @cli.command()

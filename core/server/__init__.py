@@ -1,7 +1,9 @@
 """The OpenAI-compatible HTTP server: ``calvados serve``.
 
 :func:`create_app` builds the ASGI app (tests inject scripted backends through an
-:class:`AgentService`); :func:`serve` runs it with uvicorn after checking the bind.
+:class:`AgentService`); :func:`serve` runs it with uvicorn after checking the bind. Every
+request is logged once on the ``calvados.server`` logger (see :mod:`.access`); uvicorn's
+own access log is off.
 """
 
 from __future__ import annotations
@@ -83,7 +85,8 @@ def serve(
     host = sock.getsockname()[0]
     check_bind(host, api_key)
     app = create_app(service, api_key=api_key, pending=pending, max_body=max_body)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=30)
+    config = uvicorn.Config(app, log_level="warning", access_log=False,  # ours: .access
+                            timeout_graceful_shutdown=30)
     uvicorn.Server(config).run(sockets=[sock])
 
 

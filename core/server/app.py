@@ -16,11 +16,13 @@ from urllib.parse import urlsplit
 
 from sse_starlette.sse import EventSourceResponse
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ..events import ToolResultEvent
+from .access import AccessLog, note
 from .openapi import openapi_document
 from .queue import QueueFull, WorkQueue
 from .turn import AgentService, Ended, TurnRequest, TurnView, run_turn
@@ -159,11 +161,13 @@ class CalvadosAPI:
             return denied
         try:
             body = await _json_body(request, self.max_body)
+            note(request, model=str(body.get("model") or MODEL_ID))
             turn = parse_turn(body, request.headers.get(SESSION_HEADER))
         except BadRequest as exc:
             return error_response(exc.status, str(exc), "invalid_request_error", exc.code)
         except Disconnected:
             return Response(status_code=499)  # nobody is listening: no traceback, no work
+        note(request, session=turn.session)
         channel = Channel()
         try:
             future = self.work.submit(run_turn, self.service, turn, channel.emit)
@@ -175,15 +179,16 @@ class CalvadosAPI:
         channel.watch(future)
         model = str(body.get("model") or MODEL_ID)
         if body.get("stream"):
-            return await self._stream(channel, model)
+            return await self._stream(request, channel, model)
         view = TurnView()
         async for item in channel:
             view.feed(item)
+        _note_view(request, view)
         return _completion_response(view, model)
 
     # ------------------------------------------------------------------ streaming
 
-    async def _stream(self, channel: Channel, model: str) -> Response:
+    async def _stream(self, request: Request, channel: Channel, model: str) -> Response:
         """Hold the first events until there is content, so early failures get a status."""
         view, chunks = TurnView(), _Chunks(model)
         early = [chunks.delta({"role": "assistant", "content": ""})]
@@ -193,6 +198,7 @@ class CalvadosAPI:
             early += chunks.render(item, pieces, view)
             if pieces or view.consent_refused or isinstance(item, Ended):
                 break
+        _note_view(request, view)
         if view.error or (view.consent_refused and not view.emitted):
             return _failure_response(view)
 
@@ -208,6 +214,7 @@ class CalvadosAPI:
                     yield event
             else:
                 yield chunks.delta({}, finish="stop", calvados=view.extension())
+            _note_view(request, view)
             yield {"data": "[DONE]"}
 
         headers = {SESSION_HEADER: view.session_id or ""}
@@ -241,6 +248,11 @@ class _Chunks:
         if isinstance(item, ToolResultEvent):
             events.append(self.delta({}, calvados={"tool": view.tools[-1]}))
         return events
+
+
+def _note_view(request: Request, view: TurnView) -> None:
+    """The session and where the answer came from, for the access log."""
+    note(request, session=view.session_id, where=view.final.where if view.final else None)
 
 
 def _error_body(view: TurnView) -> dict[str, Any]:
@@ -407,6 +419,7 @@ def create_app(
             Route("/openapi.json", api.openapi, methods=["GET"]),
             Route("/health", api.health, methods=["GET"]),
         ],
+        middleware=[Middleware(AccessLog)],
         lifespan=lifespan,
     )
     app.state.api = api

@@ -1,6 +1,8 @@
 """Documents: scan (text layer or Tesseract OCR), ask with page citations, summarize.
 
 Tools: ``scan_document``, ``ask_document``, ``summarize`` (data class ``document``).
+Which scanned document a follow-up means ("the invoice", "notice.png") is resolved in
+code after planning (:mod:`.refs`).
 Long work reports progress through ``ctx.extras["progress"]`` (``fn(done, total, label)``)
 and stops between pages when ``ctx.extras["cancel"]`` (a ``threading.Event``) is set.
 """
@@ -19,6 +21,7 @@ from . import answer as answering
 from . import summarize as summarizing
 from .library import ScanCancelled, document_for, scan, store_for
 from .ocr import Page
+from .refs import resolve_document, resolve_question, session_document_count
 
 Secret = Annotated[str | None, Field(json_schema_extra={"x-secret": True})]
 """A password: masked wherever the call is recorded or shown."""
@@ -173,6 +176,7 @@ def scan_document(
          {"question": "when does the lease end?", "path": "lease.pdf"}),
         ("who signed the letter?", {"question": "who signed the letter?"}),
     ],
+    prepare=resolve_question,
 )
 def ask_document(
     question: Question, path: OptionalPath = None, ctx: ToolContext | None = None
@@ -190,7 +194,10 @@ def ask_document(
     if document is None:
         raise ToolError("no document yet: scan one first (scan_document path=FILE) "
                         "or pass path=FILE")
-    return answering.answer(ctx, store_for(ctx), document, question)
+    result = answering.answer(ctx, store_for(ctx), document, question)
+    if result["method"] == "model" and session_document_count(ctx) > 1:
+        result["text"] = result["answer"] = f"From {document.name}: {result['text']}"
+    return result
 
 
 @tool(
@@ -203,6 +210,7 @@ def ask_document(
         ("sum up what we talked about", {}),
         ("summarize report.pdf as bullet points", {"path": "report.pdf", "format": "bullets"}),
     ],
+    prepare=resolve_document,
 )
 def summarize(
     path: OptionalPath = None,

@@ -146,6 +146,15 @@ class DocumentStore:
         ).fetchall()
         return [Page(r["page"], r["text"], r["method"], r["confidence"]) for r in rows]
 
+    def first_text(self, document_id: int, chars: int = 400) -> str:
+        """The start of the document's first page with text (its title, first lines)."""
+        row = self.db.execute(
+            "SELECT substr(text, 1, ?) AS head FROM document_pages WHERE document_id = ?"
+            " AND trim(text) != '' ORDER BY page LIMIT 1",
+            (chars, document_id),
+        ).fetchone()
+        return str(row["head"]) if row else ""
+
     def chunks(self, document_id: int) -> Iterator[Chunk]:
         """Every chunk of a document in reading order."""
         rows = self.db.execute(

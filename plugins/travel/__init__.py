@@ -48,6 +48,7 @@ from .refs import (
     describe_offer,
     remember_offers,
     resolve_booking,
+    resolve_export,
     resolve_offer,
     user_db,
 )
@@ -329,7 +330,7 @@ def cancel_booking(booking_id: BookingId, ctx: ToolContext | None = None) -> dic
 @calvados.tool(
     data_class="travel",
     needs_confirmation=True,
-    prepare=resolve_booking,
+    prepare=resolve_export,
     describe=describe_booking,
     examples=[
         ("export my itinerary", {}),

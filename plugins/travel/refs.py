@@ -137,6 +137,19 @@ def resolve_booking(raw: dict[str, Any], ctx: ToolContext | None) -> dict[str, A
     return raw
 
 
+def resolve_export(raw: dict[str, Any], ctx: ToolContext | None) -> dict[str, Any]:
+    """``prepare`` of export_itinerary: as :func:`resolve_booking`, after a ``path`` that is
+    an offer or booking id ("FL-0004": the reference, put in the wrong field) is taken as
+    the booking meant."""
+    path = raw.get("path")
+    if isinstance(path, str) and (OFFER_ID.fullmatch(path.strip())
+                                  or BOOKING_ID.fullmatch(path.strip())):
+        raw.pop("path")
+        if not raw.get("booking_id"):
+            raw["booking_id"] = path.strip()
+    return resolve_booking(raw, ctx)
+
+
 def describe_offer(args: Any, ctx: ToolContext) -> str:
     """The offer a booking confirmation is about, in words."""
     db = user_db(ctx)

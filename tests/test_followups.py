@@ -1,0 +1,69 @@
+"""Follow-ups end to end with the shipped student planner: what "the invoice", "the
+cheapest one", "it" and a typed booking id refer to is resolved against the session."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from calvados import Agent, Database, ToolResultEvent
+from calvados.backends.base import Backend
+from calvados.config import load_settings
+from calvados.registry import get_registry
+from conftest import NOW
+from fixtures.documents import builders as b
+
+pytestmark = pytest.mark.slow
+
+
+def student_agent(chat: Backend, **kwargs: Any) -> Agent:
+    from calvados.student import build_planner
+
+    registry = get_registry()
+    planner = build_planner(load_settings(), registry)
+    assert planner.style == "student"
+    return Agent(planner=planner, registry=registry, db=Database(), now=NOW, chat_backend=chat,
+                 **kwargs)
+
+
+def results(agent: Agent, message: str) -> list[ToolResultEvent]:
+    return [e for e in agent.chat(message) if isinstance(e, ToolResultEvent)]
+
+
+@pytest.mark.skipif(not b.FONT.exists(), reason="fonts-dejavu-core is needed to render pages")
+def test_the_student_asks_the_invoice_named_after_two_scans(
+    smollm2: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = student_agent(smollm2)
+    _ = agent.planner  # loaded before HOME moves (the merged student is cached under it)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    b.save_png(b.render(b.INVOICE), tmp_path / "invoice.png")
+    b.save_png(b.render(b.NOTICE), tmp_path / "notice.png")
+    for name in ("invoice.png", "notice.png"):
+        (scanned,) = results(agent, f"scan ~/{name}")
+        assert scanned.tool == "scan_document" and scanned.error is None, scanned
+    (asked,) = results(agent, "what is the total due on the invoice?")
+    assert asked.tool == "ask_document" and asked.error is None, asked
+    assert asked.result["document"]["name"] == "invoice.png"  # not the last one scanned
+    assert asked.text.startswith("From invoice.png") and "375.00" in asked.text
+
+
+def test_the_student_books_the_cheapest_and_exports_it(smollm2: Backend) -> None:
+    agent = student_agent(smollm2, confirm=lambda request: True)
+    (found,) = results(agent, "find flights from Boston to Lisbon on March 3rd")
+    assert found.tool == "search_flights" and found.error is None, found
+    offers = found.result["offers"]
+    cheapest = min(offers, key=lambda o: o["price"])["id"]
+    (booked,) = results(agent, "book the cheapest one")
+    assert booked.tool == "book_offer" and booked.text.startswith(f"Booked {cheapest} as BK-1")
+    (exported,) = results(agent, "export it to my calendar")
+    assert exported.tool == "export_itinerary", exported
+    assert re.match(r"Wrote 1 calendar event\(s\) for BK-1 ", exported.text), exported.text
+    other = next(o["id"] for o in offers if o["id"] != cheapest)
+    (second,) = results(agent, f"book {other}")  # ("book the second one" here: an export)
+    assert second.tool == "book_offer" and second.text.startswith(f"Booked {other} as BK-2")
+    (typed,) = results(agent, "export booking BK-1 to my calendar")
+    assert typed.tool == "export_itinerary" and typed.arguments["booking_id"] == "BK-1"
+    assert typed.text.startswith("Wrote 1 calendar event(s) for BK-1 "), typed.text
