@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import tomllib
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
@@ -72,35 +74,44 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def write_setting(key: str, value: Any) -> None:
-    """Store one top-level setting in ``config.toml`` (validated first)."""
+    """Store one top-level setting in ``config.toml`` (validated first); the rest of the file,
+    its comments, order and tables, stays as it was."""
     path = config_path()
     data: dict[str, Any] = tomllib.loads(path.read_text("utf-8")) if path.exists() else {}
     data[key] = value
     Settings(**{k: v for k, v in data.items() if k != "policy"})
-    path.write_text(dump_toml(data), encoding="utf-8")
+    update_toml(path, {key: value})
 
 
-def dump_toml(data: dict[str, Any]) -> str:
-    """A tiny TOML writer for flat keys plus one level of tables."""
-    lines: list[str] = []
-    tables = {k: v for k, v in data.items() if isinstance(v, dict)}
-    for key, value in data.items():
-        if key not in tables:
-            lines.append(f"{key} = {_toml_value(value)}")
-    for name, table in tables.items():
-        lines.append(f"\n[{name}]")
-        for key, value in table.items():
-            lines.append(f"{key} = {_toml_value(value)}")
-    return "\n".join(lines) + "\n"
+def update_toml(path: Path, changes: dict[str, Any], table: str | None = None) -> str:
+    """Set ``changes`` at the top level of the TOML file ``path`` (or in ``[table]``) through
+    tomlkit, keeping comments, order and nested tables; the file is replaced atomically.
+    Returns the new text."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
 
-
-def _toml_value(value: Any) -> str:
-    import json
-
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value))
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    try:
+        doc = tomlkit.parse(text)
+    except TOMLKitError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    target: Any = doc
+    if table is not None:
+        if table not in doc:
+            doc[table] = tomlkit.table()
+        target = doc[table]
+        if not isinstance(target, dict):
+            raise ConfigError(f"{path}: {table} must be a table ([{table}])")
+    for key, value in changes.items():
+        target[key] = value
+    updated = tomlkit.dumps(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(updated)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return updated

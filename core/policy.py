@@ -14,15 +14,13 @@ policy (``calvados policy set`` or :func:`set_rule`); no message, document or to
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import update_toml
 from .errors import ConfigError
 from .paths import config_path
 from .tools import DATA_CLASSES
@@ -138,44 +136,7 @@ def set_rule(data_class: str, action: str, path: Path | None = None) -> Policy:
         raise ConfigError(f"unknown action {action!r}: use deny, ask or allow")
     if data_class in LOCAL_ONLY and action != "deny":
         raise ConfigError(f"{data_class} data never leaves the device; its rule is always deny")
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    updated = _with_rule(text, data_class, action)
-    try:
-        tomllib.loads(updated)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: cannot update [policy]: {exc}") from exc
-    _write_atomically(path, updated)
+    update_toml(path, {data_class: action}, table="policy")
     return Policy.load(path)
 
 
-_HEADER = re.compile(r"^[ \t]*\[policy\][ \t]*(#.*)?$", re.M)
-_NEXT_TABLE = re.compile(r"^[ \t]*\[", re.M)
-
-
-def _with_rule(text: str, data_class: str, action: str) -> str:
-    line = f'{data_class} = "{action}"'
-    header = _HEADER.search(text)
-    if header is None:
-        sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
-        return f"{text}{sep}[policy]\n{line}\n"
-    start = header.end()
-    nxt = _NEXT_TABLE.search(text, start)
-    end = nxt.start() if nxt else len(text)
-    body = text[start:end]
-    key = re.compile(rf"^[ \t]*{re.escape(data_class)}[ \t]*=.*$", re.M)
-    if key.search(body):
-        body = key.sub(line, body, count=1)
-    else:
-        body = "\n" + line + body
-    return text[:start] + body + text[end:]
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
