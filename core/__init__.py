@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from . import safety
 from .agent import Agent
-from .backends.base import Backend, BackendOptions
+from .backends.base import Backend, BackendOptions, Message
+from .config import Settings, load_settings
 from .errors import (
     CalvadosError,
     ModelError,
@@ -13,6 +15,7 @@ from .errors import (
     ToolArgumentError,
     ToolError,
     ToolNotFound,
+    one_line,
 )
 from .events import (
     ConfirmationNeeded,
@@ -24,10 +27,13 @@ from .events import (
     ToolCallEvent,
     ToolResultEvent,
 )
+from .generation import chat_backend, local_stream, sentences
 from .hookspecs import hookimpl
+from .models import load_backend
+from .paths import model_cache_dir, user_dir
 from .planner import Plan, ToolCall
 from .registry import get_registry
-from .storage import Database, Session
+from .storage import Database, Session, utcnow
 from .tools import Tool, ToolContext, tool
 
 __all__ = [
@@ -40,6 +46,7 @@ __all__ = [
     "Database",
     "Event",
     "Final",
+    "Message",
     "ModelError",
     "Notice",
     "Plan",
@@ -47,6 +54,7 @@ __all__ = [
     "PolicyDenied",
     "Session",
     "SessionNotFound",
+    "Settings",
     "Token",
     "Tool",
     "ToolArgumentError",
@@ -56,7 +64,17 @@ __all__ = [
     "ToolError",
     "ToolNotFound",
     "ToolResultEvent",
+    "chat_backend",
     "get_registry",
     "hookimpl",
+    "load_backend",
+    "load_settings",
+    "local_stream",
+    "model_cache_dir",
+    "one_line",
+    "safety",
+    "sentences",
     "tool",
+    "user_dir",
+    "utcnow",
 ]

@@ -18,11 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import calvados
-from calvados.backends.base import Message
-from calvados.errors import ToolError
-from calvados.tools import ToolContext
-
-from .support import chat_backend, local_stream, sentences
+from calvados import Message, ToolContext, ToolError, chat_backend, local_stream, sentences
 
 Audience = Literal["child", "teen", "adult"]
 Length = Literal["short", "medium", "long"]

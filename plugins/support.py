@@ -19,11 +19,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import calvados
-from calvados import safety
-from calvados.backends.base import Backend, Message
-from calvados.config import load_settings
-from calvados.errors import CalvadosError
-from calvados.tools import ToolContext
+from calvados import (
+    CalvadosError,
+    Message,
+    ToolContext,
+    chat_backend,
+    load_settings,
+    local_stream,
+    safety,
+    sentences,
+)
 from pydantic import BeforeValidator, Field
 
 DATA_FILE = Path(__file__).with_name("data") / "crisis_resources.json"
@@ -188,52 +193,6 @@ def crisis_resources(region: Region = None, ctx: ToolContext | None = None) -> d
 
 
 # ---------------------------------------------------------------------------- local model
-
-def chat_backend(ctx: ToolContext | None) -> Backend:
-    """The on-device chat model: an injected one, the agent's, or the configured default."""
-    if ctx is not None and ctx.extras.get("backend") is not None:
-        return ctx.extras["backend"]  # type: ignore[no-any-return]
-    if ctx is not None and ctx.agent is not None:
-        return ctx.agent.chat_backend  # type: ignore[no-any-return]
-    from calvados.models import load_backend
-
-    settings = load_settings()
-    backend: Backend = load_backend(settings.default_model, n_threads=settings.n_threads)
-    return backend
-
-
-def local_stream(backend: Backend, messages: list[Message], **options: Any) -> Iterator[str]:
-    """Stream a local chat reply; options a backend does not know are dropped."""
-    try:
-        return backend.chat(messages, **options)
-    except TypeError:
-        options.pop("repeat_penalty", None)
-        return backend.chat(messages, **options)
-
-
-_SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]+[\"'”’)]*\s+|\n\s*"
-)
-
-
-def sentences(stream: Iterator[str]) -> Iterator[str]:
-    """Group a token stream into sentences (a paragraph break is returned as ``"\\n"``).
-
-    Text left over at the end counts only if it ends like a sentence: a reply cut off by
-    its token budget does not end mid-thought.
-    """
-    buffer = ""
-    for piece in stream:
-        buffer += piece
-        while (m := _SENTENCE_END.search(buffer)) is not None:
-            sentence, buffer = buffer[: m.end()].strip(), buffer[m.end():]
-            if sentence:
-                yield sentence
-            if "\n\n" in m.group(0) or m.group(0).strip() == "" and "\n" in m.group(0):
-                yield "\n"
-    if re.search(r"[.!?…][\"'”’)]*$", buffer.strip()):
-        yield buffer.strip()
-
 
 # ---------------------------------------------------------------------------- comfort
 

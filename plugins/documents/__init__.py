@@ -13,8 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from calvados import ToolContext, hookimpl, tool
-from calvados.errors import ToolError
+from calvados import ToolContext, ToolError, hookimpl, tool
 from pydantic import BeforeValidator, Field, ValidationInfo
 
 from . import answer as answering

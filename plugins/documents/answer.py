@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from calvados.tools import ToolContext
+from calvados import ToolContext
 
 from .library import generate, local_model
 from .store import Chunk, Document, DocumentStore

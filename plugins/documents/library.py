@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calvados.errors import ToolError
-from calvados.storage import Database
-from calvados.tools import ToolContext
+from calvados import Database, ToolContext, ToolError
 
 from .ocr import Page, open_source
 from .store import Document, DocumentStore

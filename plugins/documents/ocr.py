@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from calvados.errors import ToolError
+from calvados import ToolError
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
 SUPPORTED = "PDF, PNG, JPEG, TIFF, WebP, BMP, plain text, Markdown, HTML"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calvados.tools import ToolContext
+from calvados import ToolContext
 
 from .library import session_id, store_for
 from .store import Document

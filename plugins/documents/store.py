@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from calvados.storage import Database, utcnow
+from calvados import Database, utcnow
 
 from .ocr import Page
 from .text import chunk_text, content_words

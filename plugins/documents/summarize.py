@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from calvados.tools import ToolContext
+from calvados import ToolContext
 
 from .library import check_cancel, generate, local_model, report
 from .text import Sentence, content_words, page_sentences, source_index, split_items, support

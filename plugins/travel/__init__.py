@@ -13,9 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import calvados
-from calvados.config import load_settings
-from calvados.errors import CalvadosError, one_line
-from calvados.tools import ToolContext
+from calvados import CalvadosError, ToolContext, load_settings, one_line
 
 from . import bookings as booking_store
 from .dates import FutureDate, OptionalFutureDate, aware, split_stay

@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from calvados.errors import CalvadosError, one_line
-from calvados.storage import Database
+from calvados import CalvadosError, Database, one_line
 
 from .providers import Offer, ProviderError, Segment, TravelError, TravelProvider, provider_named
 from .store import dumps, ensure_schema, load_offer

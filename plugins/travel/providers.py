@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from calvados.errors import ToolError
+from calvados import ToolError
 
 from .places import City, airport, city
 

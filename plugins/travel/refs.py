@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from calvados.storage import Database
-from calvados.tools import ToolContext
+from calvados import Database, ToolContext
 
 from . import bookings as booking_store
 from .fields import normalize_booking_id, normalize_offer_id

@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from calvados.storage import Database
+from calvados import Database
 
 from .providers import Offer, TravelError
 

@@ -1,0 +1,78 @@
+"""The shape of the code: skills use the public ``calvados`` API only, and core/ has no
+import cycle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CORE = REPO / "core"
+
+
+def _imports(path: Path) -> list[ast.Import | ast.ImportFrom]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+
+
+def test_plugins_import_only_the_public_calvados_api() -> None:
+    wrong = []
+    for path in sorted((REPO / "plugins").rglob("*.py")):
+        for node in _imports(path):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else []
+                if node.level > 1 or (node.level == 1 and path.parent.name == "plugins"):
+                    wrong.append(f"{path.name}: from {'.' * node.level}{node.module or ''}")
+            else:
+                names = [alias.name for alias in node.names]
+            for name in names:
+                if name.startswith(("calvados.", "plugins")):
+                    wrong.append(f"{path.relative_to(REPO)}: {name}")
+    assert wrong == [], "skills import calvados internals or each other"
+
+
+def _module(path: Path) -> str:
+    parts = list(path.relative_to(CORE).with_suffix("").parts)
+    return ".".join(["calvados", *(parts[:-1] if parts[-1] == "__init__" else parts)])
+
+
+def _module_level_deps(path: Path, modules: set[str]) -> set[str]:
+    """Project modules imported when ``path`` is imported (not inside functions, not under
+    ``if TYPE_CHECKING``)."""
+    name = _module(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    deps: set[str] = set()
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            continue
+        for item in ast.walk(node) if isinstance(node, ast.If | ast.Try) else [node]:
+            if isinstance(item, ast.Import):
+                deps |= {alias.name for alias in item.names} & modules
+            elif isinstance(item, ast.ImportFrom):
+                base = item.module or ""
+                if item.level:
+                    base = package.rsplit(".", item.level - 1)[0] if item.level > 1 else package
+                    base = f"{base}.{item.module}" if item.module else base
+                for alias in item.names:
+                    full = f"{base}.{alias.name}"
+                    deps |= {full} if full in modules else ({base} & modules)
+    return deps - {name}
+
+
+def test_core_has_no_import_cycle() -> None:
+    files = {_module(p): p for p in CORE.rglob("*.py")}
+    graph = {name: _module_level_deps(path, set(files)) for name, path in files.items()}
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> None:
+        if name in trail:
+            raise AssertionError("import cycle: " + " -> ".join([*trail[trail.index(name):], name]))
+        if name in done:
+            return
+        for dep in sorted(graph[name]):
+            visit(dep, [*trail, name])
+        done.add(name)
+
+    for name in sorted(graph):
+        visit(name, [])
+    assert "calvados.agent" in graph["calvados"]  # the walk really sees imports
