@@ -22,6 +22,7 @@ class Student:
     card: Path
     merged_sha256: str | None = None  # the base with the adapter merged in (see merge.py)
     merged_qtype: str = "Q8_0"
+    merged_embed_qtype: str | None = None  # the token embedding requantized (see merge.py)
 
 
 def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
@@ -37,6 +38,7 @@ def list_students(root: Path = STUDENTS_DIR) -> list[Student]:
                 card=manifest.parent / "MODEL_CARD.md",
                 merged_sha256=data.get("merged_sha256"),
                 merged_qtype=data.get("merged_qtype", "Q8_0"),
+                merged_embed_qtype=data.get("merged_embed_qtype"),
             )
         )
     return out

@@ -111,7 +111,7 @@ def export_mlx(run_dir: Path, out: Path, quantize: bool = False) -> Path:
 
 
 def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gguf",
-                   merged_qtype: str | None = "Q8_0") -> Path:
+                   merged_qtype: str | None = "Q8_0", embed_qtype: str | None = None) -> Path:
     """The manifest the runtime reads: base model, adapter file and its pinned SHA-256, and
     the SHA-256 of the merged model the runtime builds from them (see merge.py)."""
     adapter = student_dir / adapter_name
@@ -126,8 +126,10 @@ def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gg
 
         with tempfile.TemporaryDirectory() as tmp:
             merged = merge_adapter(verify(get_model(base)), adapter, Path(tmp) / "merged.gguf",
-                                   merged_qtype)
+                                   merged_qtype, embed_qtype)
             data |= {"merged_qtype": merged_qtype, "merged_sha256": sha256(merged)}
+            if embed_qtype:
+                data["merged_embed_qtype"] = embed_qtype
     manifest = student_dir / "manifest.json"
     manifest.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
     return manifest

@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import Any
 
 SKIP_FIELDS = ("GGUF.", "general.architecture")
+EMBEDDING = "token_embd.weight"
 
 
-def merge_adapter(base: Path, adapter: Path, out: Path, qtype: str = "Q8_0") -> Path:
+def merge_adapter(base: Path, adapter: Path, out: Path, qtype: str = "Q8_0",
+                  embed_qtype: str | None = None) -> Path:
     """Write ``base`` + ``adapter`` (llama.cpp LoRA GGUF) as one GGUF at ``out``.
 
     Tensors the adapter touches are rebuilt as ``W + alpha/r * B @ A`` and quantized to
-    ``qtype``; every other tensor is copied as it is.
+    ``qtype``; the token embedding (the output projection too, when tied) is requantized to
+    ``embed_qtype`` if given; every other tensor is copied as it is.
     """
     import gguf
     import numpy as np
@@ -49,6 +52,11 @@ def merge_adapter(base: Path, adapter: Path, out: Path, qtype: str = "Q8_0") -> 
             merged = (weight + (alpha / a.shape[0]) * (b @ a)).astype(np.float32)
             data = gguf.quants.quantize(merged, target)
             writer.add_tensor(tensor.name, data, raw_shape=data.shape, raw_dtype=target)
+        elif tensor.name == EMBEDDING and embed_qtype:
+            embed = getattr(gguf.GGMLQuantizationType, embed_qtype)
+            weight = gguf.quants.dequantize(tensor.data, tensor.tensor_type)
+            data = gguf.quants.quantize(weight.astype(np.float32), embed)
+            writer.add_tensor(tensor.name, data, raw_shape=data.shape, raw_dtype=embed)
         else:
             writer.add_tensor(tensor.name, tensor.data, raw_shape=tensor.data.shape,
                               raw_dtype=tensor.tensor_type)
@@ -80,7 +88,8 @@ def merged_student(student: Any) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         base = verify(get_model(student.base))
         try:
-            merge_adapter(base, student.adapter_path, path, student.merged_qtype)
+            merge_adapter(base, student.adapter_path, path, student.merged_qtype,
+                          student.merged_embed_qtype)
         except (ImportError, OSError, ValueError, KeyError) as exc:
             raise ModelError(f"student {student.name}: cannot merge its adapter: {exc}") from exc
     try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,18 @@ def test_no_evaluation_message_is_in_the_training_data() -> None:
         for line in file.read_text("utf-8").splitlines():
             record = json.loads(line)
             assert record.get("message", "").strip().lower() not in banned
+
+
+def test_the_shipped_student_learned_from_at_least_5000_teacher_touched_samples() -> None:
+    student = default_student()
+    assert student is not None
+    folder = student.adapter_path.parent
+    with gzip.open(folder / "train.jsonl.gz", "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    touched = {(r["message"], r["plan"]) for r in records if r["source"].startswith("teacher")}
+    assert len(touched) >= 5000, Counter(r["source"] for r in records)
+    provenance = json.loads((folder / "data_provenance.json").read_text("utf-8"))
+    assert provenance["teacher_collected"] == len(touched)  # the card's count is the data's
 
 
 def test_seeds_equal_to_an_evaluation_message_are_skipped() -> None:

@@ -159,8 +159,11 @@ def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed:
 @click.option("--rank", default=16, show_default=True, help="LoRA rank.")
 @click.option("--full", is_flag=True, help="Full fine-tuning instead of LoRA.")
 @click.option("--seed", default=0, show_default=True)
+@click.option("--init-adapter", type=click.Path(exists=True, file_okay=False),
+              help="Continue training this run's adapter (RUN_DIR/adapter) instead of a new one.")
 def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
-          batch_size: int, lr: float, rank: int, full: bool, seed: int) -> None:
+          batch_size: int, lr: float, rank: int, full: bool, seed: int,
+          init_adapter: str | None) -> None:
     """Fine-tune a base loaded from GGUF (loss on the plan only), through accelerate."""
     _need("torch")
     from calvados.student_models.train import TrainConfig
@@ -168,7 +171,7 @@ def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
 
     config = TrainConfig(base=base, data=data, out=out, epochs=epochs, max_steps=max_steps,
                          batch_size=batch_size, lr=lr, rank=rank, alpha=2 * rank, full=full,
-                         seed=seed)
+                         seed=seed, init_adapter=init_adapter)
     run_training(config, log=lambda line: click.echo(line, err=True))
 
 
@@ -176,7 +179,9 @@ def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--mlx", "mlx_dir", type=click.Path(), help="Also export the merged model to MLX.")
 @click.option("--ship", help="Install as a shipped student under this name.")
-def export(run_dir: str, mlx_dir: str | None, ship: str | None) -> None:
+@click.option("--embed-qtype", type=click.Choice(["Q4_0", "Q5_0", "Q8_0"]),
+              help="Requantize the token embedding of the shipped merge to this type.")
+def export(run_dir: str, mlx_dir: str | None, ship: str | None, embed_qtype: str | None) -> None:
     """Write RUN_DIR/adapter.gguf (llama.cpp LoRA) and optionally an MLX model."""
     _need("gguf")
     from calvados.student_models import STUDENTS_DIR
@@ -192,7 +197,7 @@ def export(run_dir: str, mlx_dir: str | None, ship: str | None) -> None:
         target = STUDENTS_DIR / ship
         target.mkdir(parents=True, exist_ok=True)
         (target / "adapter.gguf").write_bytes(adapter.read_bytes())
-        click.echo(f"shipped: {write_manifest(target, base)}")
+        click.echo(f"shipped: {write_manifest(target, base, embed_qtype=embed_qtype)}")
 
 
 @distill.command("eval")
