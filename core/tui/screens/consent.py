@@ -2,48 +2,29 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Static
 
 from ...events import ConsentNeeded
+from .yes_no import YesNoScreen
 
 
-class ConsentScreen(ModalScreen[bool]):
+class ConsentScreen(YesNoScreen):
     """Dismisses with True (send it) or False (keep it on this device)."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Send"),
-        Binding("n,escape", "answer(False)", "Keep on device"),
-    ]
+    TITLE_TEXT = "Send to the cloud?"
+    DIALOG_ID = "consent-dialog"
+    YES = ("Send (y)", "send")
+    NO = ("Keep on device (n)", "keep")
 
     def __init__(self, request: ConsentNeeded) -> None:
-        super().__init__(classes="modal")
+        super().__init__()
         self.request = request
 
-    def compose(self) -> ComposeResult:
+    def body(self) -> ComposeResult:
         classes = ", ".join(self.request.data_classes) or "none"
-        with Vertical(classes="dialog", id="consent-dialog"):
-            yield Label("Send to the cloud?", classes="dialog-title")
-            yield Static(
-                f"To: {self.request.model}\nData: {classes}\nExactly this text would be sent:",
-                markup=False, classes="dialog-text",
-            )
-            with VerticalScroll(classes="consent-text"):
-                yield Static(self.request.text, markup=False, id="consent-payload")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Send (y)", id="send", variant="warning")
-                yield Button("Keep on device (n)", id="keep", variant="primary")
-
-    def on_mount(self) -> None:
-        self.query_one("#keep", Button).focus()
-
-    def action_answer(self, approved: bool) -> None:
-        self.dismiss(approved)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "send")
+        yield Static(f"To: {self.request.model}\nData: {classes}\nExactly this text would be sent:",
+                     markup=False, classes="dialog-text")
+        with VerticalScroll(classes="consent-text"):
+            yield Static(self.request.text, markup=False, id="consent-payload")
