@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ModelError
-from .paths import cache_dir, models_path
+from .paths import cache_dir, models_path, write_atomic
 
 
 @dataclass(frozen=True)
@@ -134,14 +133,6 @@ def _remember(path: Path, sha: str) -> None:
     data = _known()
     data[_stamp(path)] = sha
     write_atomic(_verified_db(), json.dumps(data))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` so that a reader (another thread or process) sees the old file or the
-    new one, never half of it."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def verify(spec: ModelSpec, force: bool = False) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import platformdirs
@@ -42,3 +43,16 @@ def model_cache_dir() -> Path:
     path = Path(env).expanduser() if env else Path(platformdirs.user_cache_dir("calvados"))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` so that a reader (another thread or process) sees the old file or the
+    new one, never half of it; a failed write leaves no temporary file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
