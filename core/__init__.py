@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import safety
+from . import crisis, safety
 from .agent import Agent
 from .backends.base import Backend, BackendOptions, Message
 from .config import Settings, load_settings
@@ -65,6 +65,7 @@ __all__ = [
     "ToolNotFound",
     "ToolResultEvent",
     "chat_backend",
+    "crisis",
     "get_registry",
     "hookimpl",
     "load_backend",

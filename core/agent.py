@@ -8,7 +8,7 @@ from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from typing import Any
 
-from . import safety
+from . import crisis, safety
 from .backends.base import Backend, Message
 from .config import Settings, load_settings
 from .errors import CalvadosError, MessageError, ToolArgumentError, one_line
@@ -139,7 +139,8 @@ class Agent:
 
     def _turn(self, message: str, history: list[dict[str, str]]) -> Iterator[Event]:
         yield from self._notices()
-        verdict = safety.screen(message)
+        said = [m["content"] for m in history if m["role"] == "user"]
+        verdict = safety.screen(message, said)
         if verdict.crisis:
             self.cloud.keep_local("crisis")
             yield from self._crisis(message)
@@ -319,14 +320,14 @@ class Agent:
         yield Final(text, self.session.id, where)
 
     def _crisis(self, message: str) -> Iterator[Event]:
-        """The crisis protocol: calm words, resources, an invitation. Never leaves the device."""
+        """The crisis protocol: calm words, resources, an invitation, in the language of
+        ``message`` (see :mod:`calvados.crisis`). Never leaves the device."""
         yield Notice("safety: responding with the crisis protocol (kept on this device)")
-        parts = [safety.CRISIS_MESSAGE]
+        found: Any = None
         if "crisis_resources" in self.registry.tools:
             result = yield from self._run_call(ToolCall("crisis_resources", {}))
-            if result.text:
-                parts.append(result.text)
-        parts.append(safety.CRISIS_INVITE)
+            found = result.result if isinstance(result.result, dict) else result.text
+        parts = crisis.reply_parts(message, found)
         text = "\n\n".join(parts)
         for piece in parts:
             yield Token(piece + "\n\n", source="safety")

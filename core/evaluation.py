@@ -17,6 +17,8 @@ from pydantic import TypeAdapter, ValidationError
 from .errors import CalvadosError
 from .planner import Planner, ToolCall
 from .registry import Registry
+from . import safety, safety_model
+from .hybrid import looks_emotional
 from .safety import screen
 from .tools import Tool, ToolContext
 
@@ -163,12 +165,21 @@ def eval_planner(
     }
 
 
+def _user_turns(case: dict[str, Any]) -> list[str]:
+    turns = case.get("history") or []
+    return [t if isinstance(t, str) else t.get("content", "") for t in turns
+            if isinstance(t, str) or t.get("role", "user") == "user"]
+
+
 def eval_safety(cases: list[dict[str, Any]]) -> dict[str, Any]:
-    """Screen every case; recall on crisis cases, false-positive rate on the others."""
+    """Screen every case (with its earlier user turns); recall on crisis cases, false-positive
+    rate on the others; for cases labelled ``emotional``, the privacy gate's emotional class."""
     pos = neg = tp = fp = 0
+    emo = {"tp": 0, "pos": 0, "fp": 0, "neg": 0}
     failures = []
     for case in cases:
-        hit = screen(case["message"]).crisis
+        history = _user_turns(case)
+        hit = screen(case["message"], history).crisis
         if case["crisis"]:
             pos += 1
             tp += hit
@@ -178,9 +189,23 @@ def eval_safety(cases: list[dict[str, Any]]) -> dict[str, Any]:
         if hit != case["crisis"]:
             failures.append({"id": case.get("id"), "message": case["message"],
                              "expected": case["crisis"], "got": hit})
+        if "emotional" in case:
+            said = hit or looks_emotional(case["message"]) or safety.emotional(
+                case["message"], history)
+            key = "pos" if case["emotional"] else "neg"
+            emo[key] += 1
+            emo["tp" if case["emotional"] else "fp"] += said
+    detector = safety_model.available()
+    extra: dict[str, Any] = {"detector": detector.name if detector else None}
+    if emo["pos"] or emo["neg"]:
+        extra["emotional"] = {
+            "recall": round(emo["tp"] / emo["pos"], 4) if emo["pos"] else 1.0,
+            "false_positive_rate": round(emo["fp"] / emo["neg"], 4) if emo["neg"] else 0.0,
+        }
     return {
         "cases": len(cases),
         "recall": round(tp / pos, 4) if pos else 1.0,
         "false_positive_rate": round(fp / neg, 4) if neg else 0.0,
+        **extra,
         "failures": failures,
     }

@@ -115,8 +115,9 @@ def asks_for_cloud(message: str) -> bool:
 
 
 def looks_emotional(text: str) -> bool:
-    """A first-person emotional disclosure: handled as data class ``emotional`` (stays local)."""
-    return bool(_EMOTIONAL.search(text))
+    """An emotional disclosure: data class ``emotional`` (stays local). The rules' phrases, or
+    the safety detector's ``emotional`` class (see :mod:`calvados.safety_model`)."""
+    return bool(_EMOTIONAL.search(text)) or safety.emotional(text)
 
 
 def needs_knowledge(message: str) -> bool:

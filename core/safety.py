@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .safety_rules import FIRST_PERSON, FORCING, FRAMING, INTENT, NEGATION, RELATIVE, RULES, Rule
+from . import safety_model
+from .safety_rules import FIRST_PERSON, FORCING, FRAMING, INTENT, NEGATION, RELATIVE, Rule
+from .safety_rules_intl import RULES
 
 
 @dataclass(frozen=True)
@@ -104,23 +107,24 @@ def _clause_prefix(text: str, sent_start: int, start: int) -> str:
     return prefix[cut + 3:] if cut >= 0 else prefix
 
 
-def _hit(rule: Rule, text: str, m: re.Match[str], framed: bool) -> bool:
+def _hit(rule: Rule, text: str, m: re.Match[str], framed: bool) -> str:
+    """``"hit"``, ``"idiom"`` (cancelled by an idiom or an accident) or ``""`` (no hit)."""
     s_start, s_end = _bounds(text, m.start(), m.end())
     sentence = text[s_start:s_end]
     if rule.unless is not None and rule.unless.search(sentence) and not FORCING.search(sentence):
-        return False
+        return "idiom"
     if rule.after is not None and rule.after.search(text[m.end():s_end]) \
             and not FORCING.search(sentence):
-        return False
+        return "idiom"
     if rule.negatable and NEGATION.search(_clause_prefix(text, s_start, m.start())):
-        return False
+        return ""
     if rule.intent and not (INTENT.search(text[s_start:m.start()])
                             or FORCING.search(sentence)):
-        return False
+        return ""
     kind = rule.kind
     if kind == "auto":
         kind = "self" if FIRST_PERSON.search(_clause_prefix(text, s_start, m.start())) else "other"
-    return not (framed and kind in ("other", "mention"))
+    return "" if framed and kind in ("other", "mention") else "hit"
 
 
 def _variants(message: str) -> list[str]:
@@ -131,15 +135,50 @@ def _variants(message: str) -> list[str]:
     return list(dict.fromkeys((text, squeezed, single)))
 
 
-def screen(message: str) -> Verdict:
-    """Decide whether ``message`` signals a risk of suicide or self-harm (to anyone)."""
+def _rules(message: str) -> tuple[Verdict, bool]:
+    """The rules' verdict, and whether an idiom cancelled a rule across most of the message."""
+    idiom = False
     for text in _variants(message):
         framed = bool(FRAMING.search(text)) and not RELATIVE.search(text)
         for rule in RULES:
             for m in rule.pattern.finditer(text):
-                if _hit(rule, text, m, framed):
-                    return Verdict(True, f"{rule.name}: {m.group(0)}", rule.kind)
+                found = _hit(rule, text, m, framed)
+                if found == "hit":
+                    return Verdict(True, f"{rule.name}: {m.group(0)}", rule.kind), False
+                if found == "idiom":
+                    start, end = _bounds(text, m.start(), m.end())
+                    idiom = idiom or (end - start) >= 0.6 * len(text)
+    return Verdict(False), idiom
+
+
+def rules_screen(message: str) -> Verdict:
+    """The rules alone on one message (no detector, no context)."""
+    return _rules(message)[0]
+
+
+def screen(message: str, history: Sequence[str] = ()) -> Verdict:
+    """Decide whether ``message`` signals a risk of suicide or self-harm (to anyone).
+
+    A crisis when the rules or the learned detector say so; the detector reads the message
+    with the last few user turns (``history``, oldest first). An idiom the rules recognize
+    ("killing myself laughing") cancels the detector on a message without earlier turns.
+    Without a usable detector (see :mod:`calvados.safety_model`) the rules screen alone.
+    """
+    verdict, idiom = _rules(message)
+    if verdict.crisis or (idiom and not history):
+        return verdict
+    detector = safety_model.available()
+    if detector is not None:
+        scores = detector.scores(message, history)
+        if scores.crisis >= detector.crisis_threshold:
+            return Verdict(True, f"detector: {scores.crisis:.2f}", "detector")
     return Verdict(False)
+
+
+def emotional(message: str, history: Sequence[str] = ()) -> bool:
+    """The detector's ``emotional`` class (distress, with or without a crisis)."""
+    detector = safety_model.available()
+    return detector is not None and detector.emotional(message, history)
 
 
 CRISIS_MESSAGE = (

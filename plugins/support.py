@@ -24,6 +24,7 @@ from calvados import (
     Message,
     ToolContext,
     chat_backend,
+    crisis,
     load_settings,
     local_stream,
     safety,
@@ -129,46 +130,25 @@ def _locale_regions() -> list[str]:
 
 # ---------------------------------------------------------------------------- crisis_resources
 
-def _line_text(line: dict[str, Any]) -> str:
-    ways = []
-    if line.get("phone"):
-        ways.append(f"call {line['phone']}")
-    if line.get("text"):
-        ways.append(f"text {line['text']}")
-    if not ways and line.get("url"):
-        ways.append(line["url"].removeprefix("https://").removeprefix("http://").rstrip("/"))
-    extra = ", ".join(x for x in (line.get("hours"), line.get("note")) if x)
-    return f"- {line['name']}: {' or '.join(ways)}" + (f" ({extra})" if extra else "")
-
-
 def resources_for(code: str | None) -> dict[str, Any]:
-    """The lines for ``code`` (or the international fallback) as a tool result."""
+    """The lines for ``code`` (or the international fallback) as a tool result; its text is
+    the English list (:func:`calvados.crisis.resources_text` words it in other languages)."""
     data = resources()
     entry = data["countries"].get(code or "")
     fallback = entry is None
     if fallback:
         entry = data["international"]
-    if not fallback:
-        lines = [f"Support you can reach right now in {entry['name']}:"]
-    elif code:
-        name = _iso_names().get(code, code)
-        lines = [f"I don't have a checked list of lines for {name} yet; these directories list "
-                 "free lines there:"]
-    else:
-        lines = ["Support you can reach right now (tell me your country for local lines):"]
-    lines += [_line_text(line) for line in entry["lines"]]
-    lines.append(f"- Emergency services: {entry['emergency']}")
-    if not fallback:
-        lines.append("- Elsewhere: findahelpline.com lists free lines in many countries")
-    return {
-        "text": "\n".join(lines),
+    result = {
         "region": code,
+        "region_name": _iso_names().get(code, code) if code else None,
         "country": entry["name"],
+        "in": entry.get("in", {}),
         "fallback": fallback,
         "emergency": entry["emergency"],
         "lines": entry["lines"],
         "sources": entry["sources"],
     }
+    return {"text": crisis.resources_text(result), **result}
 
 
 @calvados.tool(
@@ -358,7 +338,7 @@ def comfort(
     """
     said = _said(feeling, situation)
     if safety.screen(said).crisis:
-        yield from _crisis_reply(ctx)
+        yield from _crisis_reply(ctx, " ".join(x for x in (feeling, situation) if x))
         return
     shown: list[str] = []
     source = "model"
@@ -384,13 +364,16 @@ def comfort(
            "suggestions": [name for name, hint in offered if hint in hints]}
 
 
-def _crisis_reply(ctx: ToolContext | None) -> Iterator[Any]:
+def _crisis_reply(ctx: ToolContext | None, said: str) -> Iterator[Any]:
+    """The crisis protocol in the language of what the user wrote this turn (else of what
+    ``comfort`` was told), with the lines for their region."""
+    written = ctx.message if ctx is not None and ctx.message else said
     info = resources_for(default_region(ctx))
-    parts = [safety.CRISIS_MESSAGE, info["text"], safety.CRISIS_INVITE]
+    parts = crisis.reply_parts(written, info)
     for part in parts:
         yield part + "\n\n"
     yield {"text": "\n\n".join(parts), "source": "crisis", "crisis": True,
-           "region": info["region"]}
+           "region": info["region"], "language": crisis.language_of(written)}
 
 
 # ---------------------------------------------------------------------------- breathing

@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from calvados import Agent, Final, Notice, Token, ToolResultEvent
+from calvados import Agent, Final, Notice, Token, ToolResultEvent, crisis
 from calvados.backends.base import Backend
 from calvados.config import Settings
 from calvados.evaluation import eval_safety, read_cases
 from calvados.planner import Planner
 from calvados.registry import get_registry
-from calvados.safety import CRISIS_INVITE, CRISIS_MESSAGE, normalize, screen
+from calvados.safety import normalize, screen
 from conftest import REPO, ScriptedBackend
 
 CASES = REPO / "tests" / "data" / "safety_cases.jsonl"
 DEV_SAFETY = REPO / "tests" / "data" / "dev_safety.jsonl"  # a copy of ../shared/eval
 CALVADOS = Path(sys.executable).with_name("calvados")
+RULE_SET_FALSE_POSITIVES = 0.03  # rules + detector on the rules' own set (rules alone: 0.0)
 
 
 # ---------------------------------------------------------------------------- the screen
@@ -49,9 +50,15 @@ def test_own_case_set_is_large_varied_and_separate_from_the_dev_set() -> None:
         assert not dev & {c["message"] for c in cases}
 
 
-def test_own_case_set_recall_and_false_positives() -> None:
+def test_own_case_set_recall_and_false_positives(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules alone keep the whole own set; the learned detector only adds catches."""
     cases = read_cases(CASES)
+    both = eval_safety(cases)
+    assert both["recall"] == 1.0, both["failures"]
+    assert both["false_positive_rate"] <= RULE_SET_FALSE_POSITIVES, both["failures"]
+    monkeypatch.setenv("CALVADOS_SAFETY_DETECTOR", "off")
     report = eval_safety(cases)
+    assert report["detector"] is None
     for name in ("first", "heldout1", "heldout2"):
         part = eval_safety([c for c in cases if c["set"] == name])
         print(f"{name}: {part['cases']} cases, recall {part['recall']}, "
@@ -61,8 +68,9 @@ def test_own_case_set_recall_and_false_positives() -> None:
 
 
 def test_the_command_line_reports_the_contract_on_the_own_set() -> None:
+    env = {**os.environ, "CALVADOS_SAFETY_DETECTOR": "off"}
     proc = subprocess.run([str(CALVADOS), "eval", "safety", str(CASES), "--json"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env=env)
     report = json.loads(proc.stdout)
     assert proc.returncode == 0
     assert report["cases"] == len(read_cases(CASES))
@@ -206,8 +214,9 @@ def test_crisis_path_uses_no_model_and_no_cloud(
     assert any(isinstance(e, Notice) and "crisis protocol" in e.text for e in events)
     result = next(e for e in events if isinstance(e, ToolResultEvent))
     assert result.tool == "crisis_resources" and result.error is None
-    assert final.text.startswith(CRISIS_MESSAGE) and final.text.endswith(CRISIS_INVITE)
-    assert "988" in final.text and "Canada" in final.text  # the configured region's lines
+    words = crisis.TEXTS[crisis.language_of(message)]  # in the message's language
+    assert final.text.startswith(words.message) and final.text.endswith(words.invite)
+    assert "988" in final.text and "Canad" in final.text  # the configured region's lines
     assert "".join(e.text for e in events if isinstance(e, Token)).strip() == final.text
     assert cloud.requests == []
 

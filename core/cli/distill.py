@@ -5,6 +5,7 @@ Training needs the optional extra: ``pip install 'calvados[distill]'``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from collections import Counter
@@ -111,9 +112,11 @@ def teacher(out: str, wheels: str | None) -> None:
 @distill.command()
 @click.option("--teacher", "teacher_path", type=click.Path(exists=True, dir_okay=False),
               required=True, help="The teacher GGUF (see `calvados distill teacher`).")
-@click.option("--kind", type=click.Choice(["rewrite", "none"]), default="rewrite",
-              show_default=True, help="rewrite: new phrasings of exact plans; none: requests "
-              "no tool serves.")
+@click.option("--kind", type=click.Choice(["rewrite", "none", "safety", "safety-test"]),
+              default="rewrite", show_default=True,
+              help="rewrite: new phrasings of exact plans; none: requests no tool serves; "
+              "safety: paraphrases and translations of the safety seeds (safety-test: of the "
+              "held-out seeds, at a higher temperature).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=str(TEACHER_DATA),
               show_default=True, help="Folder of the collected JSON-lines files.")
 @click.option("--limit", type=int, help="Stop after this many new teacher requests.")
@@ -130,6 +133,9 @@ def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed:
 
     from ..evaluation import read_cases
 
+    if kind.startswith("safety"):
+        _collect_safety(teacher_path, kind, out_dir, limit, seed, threads)
+        return
     store = Store(Path(out_dir), f"{kind}-s{seed}")
     exclude = [c["message"] for f in exclude_files for c in read_cases(f)]
     jobs = rewrite_jobs(seed, exclude=exclude) if kind == "rewrite" else none_jobs(seed)
@@ -145,6 +151,28 @@ def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed:
     asked = run(jobs, ask, store, limit=limit, progress=progress)
     total = sum(len(samples_from(r)) for r in store.records())
     click.echo(f"asked the teacher {asked} new requests; {total} samples in {out_dir}")
+
+
+def _collect_safety(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed: int,
+                    threads: int | None) -> None:
+    from calvados.student_models import safety_data
+    from calvados.student_models.teacher import Store, llama_teacher
+    from calvados.student_models.teacher import collect as run
+
+    part = "test" if kind == "safety-test" else "train"
+    root = Path(out_dir) if out_dir != str(TEACHER_DATA) else safety_data.TEACHER_DIR
+    store = Store(root, f"{kind}-s{seed}")
+    ask = llama_teacher(teacher_path, n_threads=threads, seed=seed, max_tokens=200,
+                        temperature=1.1 if part == "test" else 0.8)
+
+    def progress(n: int, job: str) -> None:
+        click.echo(f"{job}: {n} asked", err=True)
+
+    jobs = itertools.chain(safety_data.topic_jobs(seed, part),
+                           safety_data.teacher_jobs(seed, part))
+    asked = run(jobs, ask, store, limit=limit, progress=progress)
+    total = len(safety_data.collected(root, part))
+    click.echo(f"asked the teacher {asked} new requests; {total} {part} messages in {root}")
 
 
 @distill.command()
@@ -198,6 +226,50 @@ def export(run_dir: str, mlx_dir: str | None, ship: str | None, embed_qtype: str
         target.mkdir(parents=True, exist_ok=True)
         (target / "adapter.gguf").write_bytes(adapter.read_bytes())
         click.echo(f"shipped: {write_manifest(target, base, embed_qtype=embed_qtype)}")
+
+
+@distill.command("safety")
+@click.option("--embedder", type=click.Path(exists=True, dir_okay=False),
+              help="The embedding GGUF (default: the shipped detector's).")
+@click.option("--out", type=click.Path(file_okay=False), required=True,
+              help="Folder for the detector (head.npz, detector.json, metrics.json).")
+@click.option("--count", default=12000, show_default=True, help="Generated training samples.")
+@click.option("--epochs", default=40, show_default=True)
+@click.option("--hidden", default=96, show_default=True, help="Hidden units of the head.")
+@click.option("--seed", default=0, show_default=True)
+@click.option("--no-teacher", is_flag=True, help="Leave out the teacher's paraphrases.")
+@click.option("--encoder", type=click.Path(exists=True, file_okay=False),
+              help="Fine-tune this Hugging Face encoder folder with the head (needs --converter).")
+@click.option("--converter", type=click.Path(exists=True, dir_okay=False),
+              help="llama.cpp's convert_hf_to_gguf.py, to export the fine-tuned encoder.")
+@click.option("--finetune-epochs", default=2.0, show_default=True)
+@click.option("--test-set", type=click.Path(dir_okay=False),
+              help="Also write the generated test set (held-out seeds and the teacher's "
+              "held-out messages) to this file.")
+def safety_detector(embedder: str | None, out: str, count: int, epochs: int, hidden: int,
+                    seed: int, no_teacher: bool, encoder: str | None, converter: str | None,
+                    finetune_epochs: float, test_set: str | None) -> None:
+    """Train the safety screen's detector head on generated and teacher-written messages."""
+    if test_set:
+        from calvados.student_models.safety_data import test_cases
+
+        cases = test_cases()
+        Path(test_set).write_text(
+            "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), "utf-8")
+        click.echo(f"wrote {len(cases)} test cases to {test_set}", err=True)
+    from calvados.safety_model import read_manifest, shipped_dir
+    from calvados.student_models.safety_train import build
+
+    if embedder is None and encoder is None:
+        shipped = shipped_dir()
+        embedder = str(shipped / read_manifest(shipped)["embedder"]["file"])
+    metrics = build(Path(out), Path(embedder or "."), count=count, seed=seed, epochs=epochs,
+                    hidden=hidden, teacher=not no_teacher,
+                    encoder=Path(encoder) if encoder else None,
+                    converter=Path(converter) if converter else None,
+                    finetune_epochs=finetune_epochs,
+                    progress=lambda msg: click.echo(msg, err=True))
+    print_json(metrics)
 
 
 @distill.command("eval")

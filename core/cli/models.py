@@ -56,7 +56,8 @@ def models_add(path: str, name: str, make_default: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: {ok, checks: [{ok, check}]}.")
 def doctor(as_json: bool) -> None:
-    """Check Tesseract, model files and their checksums, and the user directory."""
+    """Check Tesseract, model files, the safety detector and their checksums, and the user
+    directory."""
     checks: list[dict[str, object]] = []
 
     def report(good: bool, text: str) -> None:
@@ -93,6 +94,13 @@ def doctor(as_json: bool) -> None:
                          "(sha256 ok)")
     except CalvadosError as exc:
         report(False, one_line(exc))
+    from calvados import safety_model
+
+    try:
+        detector = safety_model.load()
+        report(True, f"safety detector {detector.name}: {detector.folder} (sha256 ok)")
+    except CalvadosError as exc:
+        report(False, f"{one_line(exc)}; the safety screen runs on its rules alone")
     ok = all(c["ok"] for c in checks)
     if as_json:
         print_json({"ok": ok, "checks": checks})
