@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from . import safety, safety_model
 from .errors import CalvadosError
+from .hybrid import looks_emotional
 from .planner import Planner, ToolCall
 from .registry import Registry
-from . import safety, safety_model
-from .hybrid import looks_emotional
 from .safety import screen
 from .tools import Tool, ToolContext
 

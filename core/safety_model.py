@@ -10,8 +10,9 @@ A detector lives in a folder with ``detector.json`` (the manifest: files, their 
 thresholds), the head (``head.npz``) and the embedder. Both files are verified against the
 manifest before use; a missing or corrupt file raises :class:`DetectorError`, and the screen
 goes on with its rules alone (``calvados doctor`` reports it). The shipped detector is under
-``calvados.student_models/students/safety-detector``; ``CALVADOS_SAFETY_DETECTOR`` names
-another folder (``off`` disables the detector).
+``calvados.student_models/students/safety-detector``. It is off by default, because at any
+threshold it still raises too many false alarms (see its model card):
+``CALVADOS_SAFETY_DETECTOR=shipped`` turns it on, a folder path uses another detector.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class Scores:
 def shipped_dir() -> Path:
     """The detector folder in use: ``$CALVADOS_SAFETY_DETECTOR``, else the shipped one."""
     named = os.environ.get("CALVADOS_SAFETY_DETECTOR", "")
-    if named and named != "off":
+    if named and named not in ("off", "shipped"):
         return Path(named).expanduser()
     spec = importlib.util.find_spec("calvados.student_models")
     root = Path(spec.origin).parent if spec and spec.origin else Path(__file__).parent
@@ -165,10 +166,15 @@ _loaded: dict[str, Detector | DetectorError] = {}
 _lock = threading.Lock()
 
 
+def enabled() -> bool:
+    """Whether the screen uses a detector: ``$CALVADOS_SAFETY_DETECTOR`` is set, not ``off``."""
+    return os.environ.get("CALVADOS_SAFETY_DETECTOR", "off") not in ("", "off")
+
+
 def load(folder: Path | None = None) -> Detector:
     """The detector in ``folder`` (default: :func:`shipped_dir`), loaded once per process."""
-    if folder is None and os.environ.get("CALVADOS_SAFETY_DETECTOR") == "off":
-        raise DetectorError("safety detector: disabled (CALVADOS_SAFETY_DETECTOR=off)")
+    if folder is None and not enabled():
+        raise DetectorError("safety detector: off (CALVADOS_SAFETY_DETECTOR=shipped turns it on)")
     folder = folder or shipped_dir()
     key = str(folder.resolve())
     with _lock:

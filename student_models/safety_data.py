@@ -133,7 +133,7 @@ def seed_sample(rng: random.Random, lang: str, kind: str, part: str = "train") -
 
 def context_sample(rng: random.Random, lang: str, part: str = "train") -> Sample:
     """An ambiguous continuation; earlier turns decide whether it is a crisis."""
-    dark = rng.random() < 0.5
+    dark = rng.random() < 0.4
     turns = _part((S.DARK_CONTEXT if dark else S.LIGHT_CONTEXT)[lang], part)
     history = rng.sample(turns, min(len(turns), rng.choice([1, 1, 2])))
     if rng.random() < 0.3:
@@ -183,16 +183,17 @@ def request_text(rng: random.Random, part: str = "train") -> str:
 
 
 def generate(seed: int, count: int, part: str = "train") -> list[Sample]:
-    """``count`` samples: about 40% crisis, in six languages (English most), some in context."""
+    """``count`` samples: about a third crisis, in six languages (English most), some in
+    context."""
     rng = random.Random(seed)
     out: list[Sample] = []
     while len(out) < count:
         r = rng.random()
         lang = "en" if rng.random() < 0.55 else _pick(rng, list(S.LANGS[1:]))
-        if r < 0.38:
+        if r < 0.32:
             out.append(seed_sample(rng, lang, _pick(rng, list(S.CRISIS_KINDS)), part))
-        elif r < 0.70:
-            out.append(seed_sample(rng, lang, _pick(rng, list(S.CALM_KINDS)), part))
+        elif r < 0.70:  # distress without risk as often as a crisis: the hard negatives
+            out.append(seed_sample(rng, lang, _pick(rng, [*S.CALM_KINDS, "sad", "sad"]), part))
         elif r < 0.82:
             out.append(_sample(request_text(rng, part), False, False, "en", "request",
                                "request"))

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-
 from calvados.safety_model import window
 
 Progress = Callable[[str], None]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
 from calvados import safety
 from calvados.models import sha256_file
 from calvados.safety_model import Embedder, features
@@ -125,6 +124,16 @@ def predict(params: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-(h @ params["w2"] + params["b2"])))
 
 
+def threshold_for_false_positives(scores: np.ndarray, truth: np.ndarray,
+                                  rate: float) -> float:
+    """The lowest threshold that flags at most ``rate`` of the negatives."""
+    negatives = np.sort(scores[truth <= 0])
+    if not len(negatives):
+        return 0.5
+    allowed = int(np.floor(rate * len(negatives)))
+    return float(min(0.999, negatives[len(negatives) - 1 - allowed] + 1e-6))
+
+
 def pick_threshold(scores: np.ndarray, truth: np.ndarray, recall: float) -> float:
     """The highest threshold that keeps at least ``recall`` of the positives."""
     positives = np.sort(scores[truth > 0])
@@ -142,7 +151,7 @@ def rates(scores: np.ndarray, truth: np.ndarray, threshold: float) -> dict[str, 
 
 
 def build(out: Path, embedder: Path, count: int = 12000, seed: int = 0, epochs: int = 40,
-          hidden: int = 96, teacher: bool = True, crisis_recall: float = 0.995,
+          hidden: int = 96, teacher: bool = True, crisis_false_positives: float = 0.005,
           encoder: Path | None = None, converter: Path | None = None,
           finetune_epochs: float = 2.0, progress: Progress | None = None) -> dict[str, Any]:
     """Train a detector into ``out`` and return its metrics.
@@ -173,7 +182,7 @@ def build(out: Path, embedder: Path, count: int = 12000, seed: int = 0, epochs: 
                             seed=seed)
     xv, yv = embed_all(embed, valid), labels(valid)
     pv = predict(params, xv)
-    crisis_t = pick_threshold(pv[:, 0], yv[:, 0], crisis_recall)
+    crisis_t = threshold_for_false_positives(pv[:, 0], yv[:, 0], crisis_false_positives)
     emotional_t = pick_threshold(pv[:, 1], yv[:, 1], 0.98)
     np.savez(out / "head.npz", **params)
     if (out / embedder.name).resolve() != embedder.resolve():
@@ -189,7 +198,7 @@ def build(out: Path, embedder: Path, count: int = 12000, seed: int = 0, epochs: 
                        "emotional": rates(np.maximum(pv[:, 0] >= crisis_t, pv[:, 1]),
                                           yv[:, 1], emotional_t)},
         "config": {"count": count, "seed": seed, "epochs": epochs, "hidden": hidden,
-                   "teacher": teacher, "crisis_recall_target": crisis_recall,
+                   "teacher": teacher, "crisis_false_positive_target": crisis_false_positives,
                    "encoder": "fine-tuned" if encoder is not None else "frozen",
                    "finetune_epochs": finetune_epochs if encoder is not None else None},
     }

@@ -249,7 +249,7 @@ def export(run_dir: str, mlx_dir: str | None, ship: str | None, embed_qtype: str
 def safety_detector(embedder: str | None, out: str, count: int, epochs: int, hidden: int,
                     seed: int, no_teacher: bool, encoder: str | None, converter: str | None,
                     finetune_epochs: float, test_set: str | None) -> None:
-    """Train the safety screen's detector head on generated and teacher-written messages."""
+    """Train the safety screen's detector on generated and teacher messages."""
     if test_set:
         from calvados.student_models.safety_data import test_cases
 

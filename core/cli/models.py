@@ -96,11 +96,15 @@ def doctor(as_json: bool) -> None:
         report(False, one_line(exc))
     from calvados import safety_model
 
-    try:
-        detector = safety_model.load()
-        report(True, f"safety detector {detector.name}: {detector.folder} (sha256 ok)")
-    except CalvadosError as exc:
-        report(False, f"{one_line(exc)}; the safety screen runs on its rules alone")
+    if not safety_model.enabled():
+        report(True, "safety detector: off, the safety screen runs on its rules "
+                     "(CALVADOS_SAFETY_DETECTOR=shipped turns it on)")
+    else:
+        try:
+            detector = safety_model.load()
+            report(True, f"safety detector {detector.name}: {detector.folder} (sha256 ok)")
+        except CalvadosError as exc:
+            report(False, f"{one_line(exc)}; the safety screen runs on its rules alone")
     ok = all(c["ok"] for c in checks)
     if as_json:
         print_json({"ok": ok, "checks": checks})
