@@ -76,13 +76,13 @@ def latency(detector: safety_model.Detector) -> dict[str, dict]:
     rules = [_ms(safety.rules_screen, c["message"]) for c in plain]
     whole, added, context = [], [], []
     for c in plain:
-        detector.embed._cache.clear()
+        detector.embed.clear()
         whole.append(_ms(safety.screen, c["message"]))
     for c in plain:
-        detector.embed._cache.clear()
+        detector.embed.clear()
         added.append(_ms(detector.scores, c["message"]))
     for c in talk:
-        detector.embed._cache.clear()
+        detector.embed.clear()
         turns = _turns(c)
         for i in range(len(turns)):  # the earlier turns were screened when they were sent
             detector.scores(turns[i], turns[:i])

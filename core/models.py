@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .errors import ModelError
 from .paths import cache_dir, models_path, write_atomic
@@ -153,24 +154,40 @@ def verify(spec: ModelSpec, force: bool = False) -> Path:
 
 
 _loaded: dict[tuple[Any, ...], Any] = {}
-_load_lock = threading.Lock()
+_load_lock = threading.RLock()
+T = TypeVar("T")
+
+
+def shared(key: tuple[Any, ...], build: Callable[[], T]) -> T:
+    """The one instance for ``key`` in this process, built on first use: models, planners
+    and the safety detector are loaded once and shared by the agent, the server and the TUI.
+    ``key[0]`` names the kind ("backend", "planner", "detector")."""
+    with _load_lock:
+        if key not in _loaded:
+            _loaded[key] = build()
+        return cast(T, _loaded[key])
+
+
+def forget(kind: str | None = None) -> None:
+    """Drop what :func:`shared` holds (of one kind, or everything): the next use loads again."""
+    with _load_lock:
+        for key in [k for k in _loaded if kind is None or k[0] == kind]:
+            del _loaded[key]
 
 
 def load_backend(name: str | ModelSpec, **options: Any) -> Any:
     """A backend instance for model ``name`` (or a spec of a file that is not registered,
     such as a merged student), verified, then shared process-wide."""
+    return shared(("backend", name, tuple(sorted(options.items()))),
+                  lambda: _new_backend(name, options))
+
+
+def _new_backend(name: str | ModelSpec, options: dict[str, Any]) -> Any:
     from .registry import get_registry
 
-    key = (name, tuple(sorted(options.items())))
-    with _load_lock:
-        if key in _loaded:
-            return _loaded[key]
-        spec = name if isinstance(name, ModelSpec) else get_model(name)
-        name = spec.name
-        verify(spec)
-        backends = get_registry().backends
-        if spec.backend not in backends:
-            raise ModelError(f"model {name}: backend {spec.backend!r} is not installed")
-        backend = backends[spec.backend](spec.path, model_name=name, **options)
-        _loaded[key] = backend
-        return backend
+    spec = name if isinstance(name, ModelSpec) else get_model(name)
+    verify(spec)
+    backends = get_registry().backends
+    if spec.backend not in backends:
+        raise ModelError(f"model {spec.name}: backend {spec.backend!r} is not installed")
+    return backends[spec.backend](spec.path, model_name=spec.name, **options)

@@ -29,8 +29,9 @@ from typing import Any
 
 import numpy as np
 
+from . import models
 from .errors import CalvadosError
-from .models import sha256_file
+from .models import sha256_file, shared
 
 CONTEXT_TURNS = 3
 
@@ -107,6 +108,11 @@ class Embedder:
                 self._cache.popitem(last=False)
             return vector
 
+    def clear(self) -> None:
+        """Forget the cached embeddings (benchmarks measure cold messages)."""
+        with self._lock:
+            self._cache.clear()
+
     def many(self, texts: Sequence[str]) -> np.ndarray:
         return np.stack([self(t) for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
@@ -135,8 +141,14 @@ class Head:
             raise DetectorError(f"safety detector: {path.name} is unreadable ({exc})") from None
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        hidden = np.maximum(x @ self.w1 + self.b1, 0.0)
-        return 1.0 / (1.0 + np.exp(-(hidden @ self.w2 + self.b2)))
+        return forward(x, self.w1, self.b1, self.w2, self.b2)
+
+
+def forward(x: np.ndarray, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray,
+            b2: np.ndarray) -> np.ndarray:
+    """The head's pass (training runs the same one): ReLU layer, then two sigmoids."""
+    hidden = np.maximum(x @ w1 + b1, 0.0)
+    return 1.0 / (1.0 + np.exp(-(hidden @ w2 + b2)))
 
 
 class Detector:
@@ -162,10 +174,6 @@ class Detector:
         return s.crisis >= self.crisis_threshold or s.emotional >= self.emotional_threshold
 
 
-_loaded: dict[str, Detector | DetectorError] = {}
-_lock = threading.Lock()
-
-
 def enabled() -> bool:
     """Whether the screen uses a detector: ``$CALVADOS_SAFETY_DETECTOR`` is set, not ``off``."""
     return os.environ.get("CALVADOS_SAFETY_DETECTOR", "off") not in ("", "off")
@@ -176,15 +184,8 @@ def load(folder: Path | None = None) -> Detector:
     if folder is None and not enabled():
         raise DetectorError("safety detector: off (CALVADOS_SAFETY_DETECTOR=shipped turns it on)")
     folder = folder or shipped_dir()
-    key = str(folder.resolve())
-    with _lock:
-        if key not in _loaded:
-            try:
-                _loaded[key] = Detector(folder)
-            except DetectorError as exc:
-                _loaded[key] = exc
-        found = _loaded[key]
-    if isinstance(found, DetectorError):
+    found = shared(("detector", str(folder.resolve())), lambda: _build(folder))
+    if isinstance(found, DetectorError):  # kept, so a bad file is not hashed per message
         raise found
     return found
 
@@ -197,7 +198,13 @@ def available() -> Detector | None:
         return None
 
 
+def _build(folder: Path) -> Detector | DetectorError:
+    try:
+        return Detector(folder)
+    except DetectorError as exc:
+        return exc
+
+
 def forget() -> None:
     """Drop loaded detectors (tests, or after the files changed)."""
-    with _lock:
-        _loaded.clear()
+    models.forget("detector")

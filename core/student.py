@@ -11,11 +11,19 @@ import logging
 
 from .config import Settings
 from .errors import ModelError
-from .models import ModelSpec, load_backend
+from .models import ModelSpec, load_backend, shared
 from .planner import Planner
 from .registry import Registry
 
 log = logging.getLogger("calvados")
+
+
+def shared_planner(settings: Settings, registry: Registry) -> Planner:
+    """The planner for these settings and tools, built once per process (the agent, the
+    server and the TUI all plan with it)."""
+    key = ("planner", id(registry), tuple(sorted(registry.tools)), settings.planner,
+           settings.planner_model, settings.default_model, settings.n_threads)
+    return shared(key, lambda: build_planner(settings, registry))
 
 
 def build_planner(settings: Settings, registry: Registry) -> Planner:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -244,13 +245,12 @@ def teacher_jobs(seed: int = 0, part: str = "train") -> Iterator[Job]:
             prompt = PARAPHRASE_PROMPT.format(message=text, language=LANGUAGE_NAMES[lang],
                                               styles=styles)
             job_kind = "paraphrase"
-        yield Job(f"safety-{part}-{job_kind}-{lang}-{target}-{abs(hash_text(text)) % 10**10}",
+        yield Job(f"safety-{part}-{job_kind}-{lang}-{target}-{hash_text(text) % 10**10}",
                   prompt, {"seed": text, "lang": target, "kind": kind, "part": part})
 
 
 def hash_text(text: str) -> int:
     """A stable hash (Python's ``hash`` changes per process)."""
-    import zlib
     return zlib.crc32(text.encode("utf-8"))
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from calvados import safety
 from calvados.models import sha256_file
-from calvados.safety_model import Embedder, features
+from calvados.safety_model import Embedder, features, forward
 
 from . import safety_data
 
@@ -120,8 +120,7 @@ def train_head(x: np.ndarray, y: np.ndarray, hidden: int = 96, epochs: int = 40,
 
 
 def predict(params: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
-    h = np.maximum(x @ params["w1"] + params["b1"], 0)
-    return 1 / (1 + np.exp(-(h @ params["w2"] + params["b2"])))
+    return forward(x, params["w1"], params["b1"], params["w2"], params["b2"])
 
 
 def threshold_for_false_positives(scores: np.ndarray, truth: np.ndarray,

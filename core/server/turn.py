@@ -10,7 +10,6 @@ extension (tools, where, session, notices, confirmations, consent).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,7 +88,6 @@ class AgentService:
         self._planner = planner
         self._chat_backend = chat_backend
         self._now = now
-        self._lock = threading.Lock()
 
     def agent(self, session: str | None, *, confirm: Any = None, consent: Any = None) -> Agent:
         agent = Agent(
@@ -103,10 +101,7 @@ class AgentService:
             planner=self._planner,
             chat_backend=self._chat_backend,
         )
-        with self._lock:  # keep what the agent loaded for the next requests
-            self._planner = agent._planner
-            self._chat_backend = agent._chat_backend
-        return agent
+        return agent  # what it loads is shared process-wide (calvados.models.shared)
 
     def warm(self) -> None:
         """Load the planner and the chat model now instead of on the first request."""
@@ -114,13 +109,10 @@ class AgentService:
         agent = Agent(unsaved, settings=self.settings, registry=self.registry, db=self.db,
                       planner=self._planner, chat_backend=self._chat_backend)
         _ = agent.planner, agent.chat_backend
-        with self._lock:
-            self._planner = agent._planner
-            self._chat_backend = agent._chat_backend
 
     @property
     def chat_model(self) -> str:
-        """The chat model's name (the loaded one, else the configured one)."""
+        """The chat model's name (an injected backend's, else the configured one)."""
         if self._chat_backend is not None and self._chat_backend.model_name:
             return self._chat_backend.model_name
         return self.settings.default_model
