@@ -9,6 +9,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import calvados
@@ -158,7 +159,7 @@ async def test_a_resumed_session_shows_its_tool_cards() -> None:
         _check_cards(list(app.query(ReplyView)))
 
 
-def test_stored_tool_calls_are_matched_to_the_replies_that_list_them() -> None:
+def test_stored_tool_calls_are_matched_to_the_reply_of_their_turn() -> None:
     session = Session.create(Database())
     session.add_message("user", "hotels in Porto")
     session.record_tool_call("search_hotels", {"city": "Porto"}, "error", error="offline")
@@ -171,11 +172,45 @@ def test_stored_tool_calls_are_matched_to_the_replies_that_list_them() -> None:
     session.add_message("assistant", "", tools=["scan_document"], cancelled=True)
     paired = with_tool_calls(session.messages(), session.tool_calls())
     calls = [[(c["tool"], c["status"]) for c in m["calls"]] for m in paired]
-    assert calls == [[], [], [], [("search_hotels", "ok")], [], [("scan_document", "error")]]
+    # the failed turn keeps its failed call; the tool a reply lists but never ran gets none
+    assert calls == [[], [("search_hotels", "error")], [], [("search_hotels", "ok")], [],
+                     [("scan_document", "error")]]
     scan = ToolCard.from_record(paired[-1]["calls"][0], cancelled=True)
     assert (scan.status, scan.arguments) == ("cancelled", {"path": "big.pdf"})
     hotels = ToolCard.from_record(paired[3]["calls"][0])
     assert (hotels.status, hotels.title) == ("done", "✓ search_hotels · done")
+
+
+def test_a_database_from_before_turn_ids_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL, updated TEXT NOT NULL, state TEXT NOT NULL DEFAULT '{}');
+        CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,
+            role TEXT NOT NULL, content TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}',
+            created TEXT NOT NULL);
+        CREATE TABLE tool_calls (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,
+            tool TEXT NOT NULL, arguments TEXT NOT NULL, result TEXT, error TEXT,
+            status TEXT NOT NULL, created TEXT NOT NULL);
+        INSERT INTO sessions VALUES ('s1', 't', '2026-01-01T00:00:00', '2026-01-01T00:00:00',
+            '{}');
+        INSERT INTO messages VALUES (1, 's1', 'user', 'hotels in Porto', '{}',
+            '2026-01-01T00:00:01');
+        INSERT INTO tool_calls VALUES (1, 's1', 'search_hotels', '{}', NULL, NULL, 'ok',
+            '2026-01-01T00:00:02');
+        INSERT INTO messages VALUES (2, 's1', 'assistant', '1 hotel.', '{}', '2026-01-01T00:00:03');
+        INSERT INTO messages VALUES (3, 's1', 'user', 'thanks', '{}', '2026-01-01T00:00:04');
+        INSERT INTO messages VALUES (4, 's1', 'assistant', 'You are welcome.', '{}',
+            '2026-01-01T00:00:05');
+    """)
+    old.close()
+    session = Session.load(Database(path), "s1")
+    assert [c["message_id"] for c in session.tool_calls()] == [1]
+    paired = with_tool_calls(session.messages(), session.tool_calls())
+    assert [[c["tool"] for c in m["calls"]] for m in paired] == [[], ["search_hotels"], [], []]
+    Database(path)  # opening it again changes nothing
+    assert [c["message_id"] for c in Session.load(Database(path), "s1").tool_calls()] == [1]
 
 
 # ---------------------------------------------------------------------------- answer stats

@@ -88,44 +88,18 @@ def with_tool_calls(
     messages: list[dict[str, Any]], calls: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The messages, each assistant message with ``calls``: the stored tool calls (rows of
-    ``Session.tool_calls()``) of the tools its ``meta["tools"]`` lists.
-
-    A reply's calls are the last ones recorded before it, so they are matched from the end,
-    by tool name, among those recorded since the user message before it. A call no reply
-    lists (its turn failed) is skipped; a listed tool with no record (it never ran) gets no
-    card.
-    """
-    since, starts = "", []
+    ``Session.tool_calls()``) of its turn, the user message before it."""
+    by_turn: dict[int | None, list[dict[str, Any]]] = {}
+    for call in calls:
+        by_turn.setdefault(call["message_id"], []).append(call)
+    out: list[dict[str, Any]] = []
+    turn: int | None = None
     for message in messages:
         if message["role"] == "user":
-            since = message["created"]
-        starts.append(since)
-    out: list[dict[str, Any]] = []
-    end = len(calls)  # calls[:end] are not taken yet
-    for message, since in zip(reversed(messages), reversed(starts), strict=True):
-        found: list[dict[str, Any]] = []
-        if message["role"] == "assistant":
-            for tool in reversed(message.get("meta", {}).get("tools") or []):
-                index = _last_call(calls, end, tool, (since, message["created"]))
-                if index is not None:
-                    found.insert(0, calls[index])
-                    end = index
+            turn = message["id"]
+        found = by_turn.pop(turn, []) if message["role"] == "assistant" and turn else []
         out.append({**message, "calls": found})
-    return out[::-1]
-
-
-def _last_call(
-    calls: list[dict[str, Any]], end: int, tool: str, between: tuple[str, str]
-) -> int | None:
-    """The index of the last call of ``tool`` before ``end`` recorded ``between`` two times."""
-    since, until = between
-    for index in range(end - 1, -1, -1):
-        created = calls[index]["created"]
-        if created < since:
-            return None
-        if calls[index]["tool"] == tool and created <= until:
-            return index
-    return None
+    return out
 
 
 def open_agent(factory: AgentFactory, session_id: str | None, history: int = 60) -> AgentReady:
