@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Generator, Iterator
 from datetime import datetime
 from typing import Any
@@ -85,9 +86,9 @@ class Agent:
     @property
     def planner(self) -> Planner:
         if self._planner is None:
-            from .student import build_planner
+            from .student import shared_planner
 
-            self._planner = build_planner(self.settings, self.registry)
+            self._planner = shared_planner(self.settings, self.registry)
         return self._planner
 
     @property
@@ -109,7 +110,7 @@ class Agent:
     def plan(self, message: str, history: list[dict[str, str]] | None = None) -> Plan:
         """Plan ``message`` without running anything."""
         hist = self.session.history() if history is None else history
-        return self.planner.plan(message, hist)
+        return self.planner.plan(message, hist, self.session.references())
 
     # ------------------------------------------------------------------ the loop
 
@@ -158,21 +159,50 @@ class Agent:
             yield Token(question, source="planner")
             yield Final(question, self.session.id, "on-device: planner")
             return
+        where = f"on-device: {plan.model}"
         texts: list[str] = []
         used: list[str] = []
-        for step, call in enumerate(plan.calls):
-            if step >= self.max_steps:
-                yield Notice(f"stopped after {self.max_steps} steps (max_steps)")
-                break
-            result = yield from self._run_call(call)
-            used.append(call.tool)
-            if result.text:
-                texts.append(result.text)
+        done: list[ToolCall] = []
+        observed: list[dict[str, str]] = [{"role": "user", "content": message}]
+        while plan.calls:
+            before = _held(self.session.references())
+            for call in plan.calls:
+                if len(done) >= self.max_steps:
+                    yield Notice(f"stopped after {self.max_steps} steps (max_steps)")
+                    plan.calls = []
+                    break
+                call = self.resolved(call)  # again: an earlier step may have shown offers
+                result = yield from self._run_call(call)
+                done.append(call)
+                used.append(call.tool)
+                if result.text:
+                    texts.append(result.text)
+                    observed.append({"role": "tool", "content": result.text})
+                if result.error:  # a failed step ends the turn; its one line says why
+                    plan.calls = []
+                    break
+            else:
+                plan = self._observe(message, history, observed, before, done)
         yield from self._notices()
         text = "\n\n".join(texts)
-        where = f"on-device: {plan.model}"
         self.session.add_message("assistant", text, tools=used, where=where)
         yield Final(text, self.session.id, where, used)
+
+    def _observe(self, message: str, history: list[dict[str, str]],
+                 observed: list[dict[str, str]], before: set[str],
+                 done: list[ToolCall]) -> Plan:
+        """The next step, planned again with this turn's results in view ("find the cheapest
+        flight ... and book it" books after the search). Only a step that changed what the
+        session holds (offers shown, a booking, a document; not merely their order) is
+        observed; a call already made this turn is not made again, so a finished request
+        plans nothing."""
+        refs = self.session.references()
+        if _held(refs) == before or len(done) >= self.max_steps:
+            return Plan([], "", 0.0, "")
+        plan = self.planner.plan(message, [*history, *observed], refs)
+        ran = {_key(c) for c in done}
+        plan.calls = [c for c in map(self.resolved, plan.calls) if _key(c) not in ran]
+        return plan
 
     def resolved(self, call: ToolCall) -> ToolCall:
         """The call with what the tool resolves in code ("the cheapest one", "it", an id the
@@ -343,6 +373,16 @@ def normalized(model: Any, given: dict[str, Any]) -> dict[str, Any]:
         if name in given or (value is not None and value != info.default):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+def _held(references: list[str]) -> set[str]:
+    """What the references name, order aside: asking about an earlier document makes it
+    the latest one, but holds nothing new."""
+    return set(re.findall(r"[^\s,;]+", " ".join(references)))
+
+
+def _key(call: ToolCall) -> tuple[str, str]:
+    return call.tool, json.dumps(call.arguments, sort_keys=True, default=str)
 
 
 def _result_text(value: Any, chunks: list[str]) -> str:

@@ -124,7 +124,7 @@ def eval_planner(
     for i, case in enumerate(cases):
         ctx = ToolContext(now=datetime.fromisoformat(case.get("now", DEFAULT_NOW)))
         start = time.perf_counter()
-        plan = planner.plan(case["message"], case.get("history", []))
+        plan = planner.plan(case["message"], case.get("history", []), case.get("state", []))
         for call in plan.calls:  # validation is part of planning latency
             if call.tool in registry.tools:
                 try:

@@ -309,6 +309,8 @@ class CloudGate:
             result = yield from self.agent._run_call(ToolCall(call.name, arguments))
             used.append(call.name)
             texts.append(result.text)
+            if result.error:  # a failed or refused step ends the plan, as on the device
+                break
         text = "\n\n".join(t for t in texts if t)
         where = f"cloud: {self.backend.model_name} (ledger #{request.ledger_id})"
         session = self.agent.session

@@ -295,15 +295,18 @@ def quoted(text: str) -> str:
     return _CALL_LIKE.sub(lambda m: f"{m.group(1)} (", text)
 
 
-def render_history(history: Sequence[dict[str, str]]) -> str:
-    lines = []
+def render_history(history: Sequence[dict[str, str]], state: Sequence[str] = ()) -> str:
+    """The earlier turns the planner reads, after the session's references (``state:``
+    lines such as "offers FL-0001, FL-0002; bookings BK-1 for FL-0002"), all quoted as data."""
+    lines = [f"state: {quoted(line)}" for line in state]
     for turn in list(history)[-HISTORY_TURNS:]:
         content = turn["content"]
         if turn["role"] == "user":
             content = " ".join(content.split("\n"))
         else:
             content = quoted(content)
-        lines.append(f"{turn['role']}: {content[:HISTORY_CHARS]}")
+        role = "result" if turn["role"] == "tool" else turn["role"]  # a step of this turn
+        lines.append(f"{role}: {content[:HISTORY_CHARS]}")
     return "\n".join(lines)
 
 
@@ -322,8 +325,15 @@ def message_view(message: str) -> str:
     return f"{message[:PLANNER_MESSAGE_CHARS]} [... {rest} more characters attached]"
 
 
+def user_turn(message: str, history: Sequence[dict[str, str]], state: Sequence[str]) -> str:
+    if not history and not state:
+        return message
+    return f"{render_history(history, state)}\nuser: {message}"
+
+
 def student_prompt(
-    message: str, history: Sequence[dict[str, str]], extra_tools: Sequence[str]
+    message: str, history: Sequence[dict[str, str]], extra_tools: Sequence[str],
+    state: Sequence[str] = (),
 ) -> tuple[str, str]:
     """(fixed prefix, variable part) of the student planner's prompt.
 
@@ -334,12 +344,13 @@ def student_prompt(
     if extra_tools:
         system += "\nMore tools:\n" + "\n".join(extra_tools)
     prefix = f"<|im_start|>system\n{system}<|im_end|>\n"
-    user = message if not history else f"{render_history(history)}\nuser: {message}"
-    return prefix, f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+    return prefix, f"<|im_start|>user\n{user_turn(message, history, state)}<|im_end|>\n" \
+        "<|im_start|>assistant\n"
 
 
 def fewshot_prompt(
-    message: str, history: Sequence[dict[str, str]], tools: Sequence[Tool]
+    message: str, history: Sequence[dict[str, str]], tools: Sequence[Tool],
+    state: Sequence[str] = (),
 ) -> tuple[str, str]:
     """(fixed prefix, variable part) of the prompt-based planner: schemas, then examples as
     earlier turns (so the model learns to stop after its calls)."""
@@ -350,8 +361,8 @@ def fewshot_prompt(
         f"<|im_start|>user\n{q}<|im_end|>\n<|im_start|>assistant\n{a}<|im_end|>\n"
         for q, a in shots
     )
-    user = message if not history else f"{render_history(history)}\nuser: {message}"
-    return prefix, f"<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+    return prefix, f"<|im_start|>user\n{user_turn(message, history, state)}<|im_end|>\n" \
+        "<|im_start|>assistant\n"
 
 
 class Planner:
@@ -378,20 +389,27 @@ class Planner:
         self.optimistic = style == "student"
         self._schemas = {t.name: t.schema() for t in self.tools}
 
-    def prompt_parts(self, message: str, history: Sequence[dict[str, str]] = ()) -> tuple[str, str]:
+    def prompt_parts(
+        self, message: str, history: Sequence[dict[str, str]] = (), state: Sequence[str] = ()
+    ) -> tuple[str, str]:
         """(fixed prefix, variable part): the prefix is the same for every message."""
         message = message_view(message)
         if self.style == "student":
-            return student_prompt(message, history, self.extra)
-        return fewshot_prompt(message, history, self.tools)
+            return student_prompt(message, history, self.extra, state)
+        return fewshot_prompt(message, history, self.tools, state)
 
-    def prompt(self, message: str, history: Sequence[dict[str, str]] = ()) -> str:
-        return "".join(self.prompt_parts(message, history))
+    def prompt(
+        self, message: str, history: Sequence[dict[str, str]] = (), state: Sequence[str] = ()
+    ) -> str:
+        return "".join(self.prompt_parts(message, history, state))
 
-    def plan(self, message: str, history: Sequence[dict[str, str]] = ()) -> Plan:
+    def plan(
+        self, message: str, history: Sequence[dict[str, str]] = (), state: Sequence[str] = ()
+    ) -> Plan:
+        """Plan ``message`` after ``history``; ``state`` holds the session's references."""
         start = time.perf_counter()
-        prefix, rest = self.prompt_parts(message, history)
-        sources = span_sources(message, history)
+        prefix, rest = self.prompt_parts(message, history, state)
+        sources = span_sources(message, history, state)
         self.backend.prepare(prefix)
         grammar = self.grammar if self.backend.supports_grammar else None
         raw = self._decode(prefix + rest, None if self.optimistic else grammar)
@@ -460,10 +478,13 @@ def number_said(n: int, text: str) -> bool:
     return any(re.search(rf"(?<![\w.]){re.escape(w)}(?![\w])", low) for w in words)
 
 
-def span_sources(message: str, history: Sequence[dict[str, str]] = ()) -> list[str]:
-    """The texts a plan may copy from: the message, then the history the prompt shows."""
+def span_sources(
+    message: str, history: Sequence[dict[str, str]] = (), state: Sequence[str] = ()
+) -> list[str]:
+    """The texts a plan may copy from: the message, the history the prompt shows, then the
+    session's references."""
     turns = [turn["content"][:HISTORY_SOURCE_CHARS] for turn in list(history)[-HISTORY_TURNS:]]
-    return [message[:MESSAGE_SOURCE_CHARS], *reversed(turns)]
+    return [message[:MESSAGE_SOURCE_CHARS], *reversed(turns), *state]
 
 
 MESSAGE_SOURCE_CHARS = 2000

@@ -41,9 +41,21 @@ CREATE TABLE IF NOT EXISTS tool_calls (
     result TEXT,
     error TEXT,
     status TEXT NOT NULL,
-    created TEXT NOT NULL
+    created TEXT NOT NULL,
+    message_id INTEGER REFERENCES messages(id)
 );
 """
+# Databases made before tool calls named their turn: add the column, then give each call
+# the user message it followed (what the timestamps said until then).
+MESSAGE_ID_MIGRATION = """
+ALTER TABLE tool_calls ADD COLUMN message_id INTEGER REFERENCES messages(id);
+UPDATE tool_calls SET message_id = (SELECT max(m.id) FROM messages m WHERE m.session_id =
+    tool_calls.session_id AND m.role = 'user' AND m.created <= tool_calls.created);
+"""
+
+
+REFERENCE = "ref:"  # state keys that hold a skill's planner-readable line
+REFERENCE_CHARS = 200
 
 
 def utcnow() -> str:
@@ -57,6 +69,16 @@ class Database:
         self.path = Path(path) if path else database_path()
         self._local = threading.local()
         self.executescript(SCHEMA)
+        columns = {r["name"] for r in self.execute("PRAGMA table_info(tool_calls)")}
+        if "message_id" not in columns:
+            try:
+                with self.transaction() as conn:
+                    for statement in MESSAGE_ID_MIGRATION.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+            except sqlite3.OperationalError as exc:  # another process migrated it first
+                if "duplicate column" not in str(exc):
+                    raise
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -101,6 +123,7 @@ class Session:
     id: str
     db: Database
     title: str = ""
+    turn: int | None = None  # the id of the user message whose turn is running
 
     @classmethod
     def create(cls, db: Database, title: str = "") -> Session:
@@ -139,11 +162,14 @@ class Session:
         raise SessionNotFound(f"{prefix!r} matches several sessions ({ids}): give more of the id")
 
     def add_message(self, role: str, content: str, **meta: Any) -> int:
+        """Store a message; a user message starts a turn, whose tool calls record its id."""
         now = utcnow()
         cur = self.db.execute(
             "INSERT INTO messages (session_id, role, content, meta, created) VALUES (?,?,?,?,?)",
             (self.id, role, content, json.dumps(meta, default=str), now),
         )
+        if role == "user":
+            self.turn = cur.lastrowid
         title = self.title or (content[:60] if role == "user" else "")
         self.db.execute(
             "UPDATE sessions SET updated = ?, title = ? WHERE id = ?", (now, title, self.id)
@@ -153,12 +179,12 @@ class Session:
 
     def messages(self, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT role, content, meta, created FROM messages WHERE session_id = ? ORDER BY id",
-            (self.id,),
+            "SELECT id, role, content, meta, created FROM messages WHERE session_id = ?"
+            " ORDER BY id", (self.id,),
         ).fetchall()
         out = [
-            {"role": r["role"], "content": r["content"], "meta": json.loads(r["meta"]),
-             "created": r["created"]}
+            {"id": r["id"], "role": r["role"], "content": r["content"],
+             "meta": json.loads(r["meta"]), "created": r["created"]}
             for r in rows
         ]
         return out[-limit:] if limit else out
@@ -173,15 +199,16 @@ class Session:
         result: Any = None, error: str | None = None,
     ) -> None:
         self.db.execute(
-            "INSERT INTO tool_calls (session_id, tool, arguments, result, error, status, created)"
-            " VALUES (?,?,?,?,?,?,?)",
+            "INSERT INTO tool_calls (session_id, tool, arguments, result, error, status, created,"
+            " message_id) VALUES (?,?,?,?,?,?,?,?)",
             (self.id, tool, json.dumps(arguments, default=str),
-             None if result is None else json.dumps(result, default=str), error, status, utcnow()),
+             None if result is None else json.dumps(result, default=str), error, status, utcnow(),
+             self.turn),
         )
 
     def tool_calls(self) -> list[dict[str, Any]]:
         rows = self.db.execute(
-            "SELECT tool, arguments, result, error, status, created FROM tool_calls"
+            "SELECT tool, arguments, result, error, status, created, message_id FROM tool_calls"
             " WHERE session_id = ? ORDER BY id",
             (self.id,),
         ).fetchall()
@@ -197,6 +224,18 @@ class Session:
     def get_state(self, key: str, default: Any = None) -> Any:
         row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (self.id,)).fetchone()
         return json.loads(row["state"]).get(key, default) if row else default
+
+    def references(self) -> list[str]:
+        """What skills said the session holds, one planner-readable line each (offers shown,
+        bookings, documents), in the order of their names; see :meth:`set_reference`."""
+        row = self.db.execute("SELECT state FROM sessions WHERE id = ?", (self.id,)).fetchone()
+        state = json.loads(row["state"]) if row else {}
+        return [state[k] for k in sorted(state) if k.startswith(REFERENCE) and state[k]]
+
+    def set_reference(self, name: str, text: str) -> None:
+        """Set (or, with an empty ``text``, clear) the skill ``name``'s line of
+        :meth:`references`: the planner reads it before the history, quoted as data."""
+        self.set_state(REFERENCE + name, " ".join(text.split())[:REFERENCE_CHARS])
 
     def set_state(self, key: str, value: Any) -> None:
         with self.db.transaction() as conn:

@@ -654,7 +654,8 @@ def test_follow_ups_about_two_scanned_documents_use_the_one_named(
     """Real OCR of an invoice and a notice, then questions naming each (scripted planner)."""
     invoice, notice = str(files["clean"]), str(files["notice"])
     stale = 'question="what is the total due on the invoice?"'
-    plans = [f'scan_document(path="{invoice}")', f'scan_document(path="{notice}")',
+    plans = [f'scan_document(path="{invoice}")', "none",  # each scan is observed: done
+             f'scan_document(path="{notice}")', "none",
              f'ask_document(question="what should I store before the work starts?", '
              f'path="{invoice}")',  # a path copied from the history
              'ask_document(question="what is the total due on the invoice?")',

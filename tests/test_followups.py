@@ -50,6 +50,10 @@ def test_the_student_asks_the_invoice_named_after_two_scans(
     assert asked.tool == "ask_document" and asked.error is None, asked
     assert asked.result["document"]["name"] == "invoice.png"  # not the last one scanned
     assert asked.text.startswith("From invoice.png") and "375.00" in asked.text
+    (other,) = results(agent, "which streets does the notice say will lose water?")
+    assert other.tool == "ask_document" and other.error is None, other
+    assert other.result["document"]["name"] == "notice.png"  # the named one, not the last asked
+    assert other.text.startswith("From notice.png") and "Quay Street" in other.text
 
 
 def test_the_student_books_the_cheapest_and_exports_it(
@@ -68,13 +72,17 @@ def test_the_student_books_the_cheapest_and_exports_it(
     cheapest = min(offers, key=lambda o: o["price"])["id"]
     (booked,) = results(agent, "book the cheapest one")
     assert booked.tool == "book_offer" and booked.text.startswith(f"Booked {cheapest} as BK-1")
-    (exported,) = results(agent, "add it to my calendar")  # see the model card's limits
+    (exported,) = results(agent, "export it to my calendar")
     assert exported.tool == "export_itinerary", exported
     assert re.match(r"Wrote 1 calendar event\(s\) for BK-1 ", exported.text), exported.text
-    other = next(o["id"] for o in offers if o["id"] != cheapest)
-    # after an export, "book the second one" / "book FL-…" are still planned as exports
-    (second,) = results(agent, f"book flight {other}")
+    # right after the export, "the second one" is an offer again, not another export
+    nth, other = next((n, o["id"]) for n, o in zip(("first", "second", "third"), offers,
+                                                      strict=False) if o["id"] != cheapest)
+    (second,) = results(agent, f"book the {nth} one")
     assert second.tool == "book_offer" and second.text.startswith(f"Booked {other} as BK-2")
     (typed,) = results(agent, "export booking BK-1 to my calendar")
     assert typed.tool == "export_itinerary" and typed.arguments["booking_id"] == "BK-1"
     assert typed.text.startswith("Wrote 1 calendar event(s) for BK-1 "), typed.text
+    (it,) = results(agent, "now cancel it")  # "it" is the latest booking of the session
+    assert it.tool == "cancel_booking" and it.text.startswith("Cancelled BK-2 "), it.text
+

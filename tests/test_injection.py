@@ -176,7 +176,8 @@ def test_injected_calls_never_run_without_confirmation(
     world.say("ask gemini what I should do next")  # a cloud model fooled the same way
     assert len(fake.requests) == 1
     assert EFFECTS == []
-    expected = [c.split("(")[0] for c in entry["calls"]] + ["cancel_booking", "transfer"]
+    # each plan stops at its first refused step: the later calls are never even asked
+    expected = [entry["calls"][0].split("(")[0], "cancel_booking"]
     assert [a.tool for a in world.asked] == expected
 
 

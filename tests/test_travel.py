@@ -798,7 +798,9 @@ def test_references_are_resolved_against_the_session(scripted: Any, registry: Re
     assert pick_offer("sounds good", shown) is None
 
     plans = ['search_flights(origin="Boston", destination="Lisbon", depart_date="March 3rd")',
+             "none",  # the step after the search: nothing more to do
              'book_offer(offer_id="FL-0002")',  # copied from the history, not the cheapest
+             "none",
              'export_itinerary(booking_id="FL-0001")',  # an offer id where a booking goes
              'export_itinerary(booking_id="book_offer")']
     agent = make_agent(scripted, registry, plans=plans, confirm=lambda request: True)
@@ -821,7 +823,7 @@ def test_an_id_planned_as_the_export_path_is_the_booking_meant(
     assert export.prepared({"path": "BK-3"}, direct) == {"booking_id": "BK-3"}
     assert export.prepared({"path": "~/trip.ics"}, direct) == {"path": "~/trip.ics"}
     plans = ['search_flights(origin="Boston", destination="Lisbon", depart_date="March 3rd")',
-             'book_offer(offer_id="FL-0001")',
+             "none", 'book_offer(offer_id="FL-0001")', "none",
              'export_itinerary(path="FL-0001")']  # the offer, put in the wrong field
     agent = make_agent(scripted, registry, plans=plans, confirm=lambda request: True)
     agent.ask("flights from Boston to Lisbon on March 3rd")

@@ -241,7 +241,8 @@ async def test_booking_confirmed_then_refused() -> None:
     registry = get_registry()
     assert "book_offer" in registry.tools, "the travel skill is built in"
     plans = ['search_flights(origin="BOS", destination="Lisbon", depart_date="March 3rd")',
-             'book_offer(offer_id="FL-0001")', 'book_offer(offer_id="FL-0002")']
+             "none", 'book_offer(offer_id="FL-0001")', "none",  # each step observed: done
+             'book_offer(offer_id="FL-0002")']
     rig = Rig(plans, [], list(registry.tools.values()), registry=registry)
     async with rig.app().run_test(size=SIZE) as pilot:
         search = await finished(pilot, await say(pilot, "flights from Boston to Lisbon March 3rd"))

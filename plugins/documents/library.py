@@ -143,10 +143,22 @@ def read_pages(ctx: ToolContext, pages: Iterator[Page], total: int, name: str) -
     return out
 
 
+VIEW_DOCUMENTS = 4
+
+
 def _link(ctx: ToolContext, store: DocumentStore, document: Document) -> None:
     sid = session_id(ctx)
-    if sid is not None:
+    if sid is not None and ctx.session is not None:
         store.link(sid, document.id)
+        ctx.session.set_reference("documents", documents_view(
+            [d.name for d in store.session_documents(sid)]))
+
+
+def documents_view(names: list[str]) -> str:
+    """The planner's line for the session's documents, latest last: "documents
+    invoice.png, notice.png" (the training data writes it with this function too)."""
+    recent = list(dict.fromkeys(reversed(names)))[:VIEW_DOCUMENTS]
+    return f"documents {', '.join(reversed(recent))}" if recent else ""
 
 
 def document_for(ctx: ToolContext, path: str | None) -> Document | None:

@@ -44,6 +44,7 @@ from .providers import (
 from .refs import (
     describe_booking,
     describe_offer,
+    refresh_view,
     remember_offers,
     resolve_booking,
     resolve_export,
@@ -277,6 +278,7 @@ def book_offer(offer_id: OfferId, ctx: ToolContext | None = None) -> dict[str, A
     booking, created = booking_store.book(
         user_db(ctx), offer_id, _providers(ctx), aware(ctx.now), _session_id(ctx)
     )
+    refresh_view(ctx)
     return {"text": booked_text(booking, created), "created": created,
             "sandbox": booking.sandbox, "booking": booking.to_dict()}
 
@@ -320,6 +322,7 @@ def cancel_booking(booking_id: BookingId, ctx: ToolContext | None = None) -> dic
     """
     assert ctx is not None
     booking = booking_store.cancel(user_db(ctx), booking_id, _providers(ctx), aware(ctx.now))
+    refresh_view(ctx)
     note = " (sandbox: nothing real was booked or cancelled)" if booking.sandbox else ""
     return {"text": f"Cancelled {booking_line(booking)}{note}.", "sandbox": booking.sandbox,
             "booking": booking.to_dict()}

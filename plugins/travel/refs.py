@@ -40,6 +40,32 @@ def remember_offers(ctx: ToolContext | None, offers: list[Offer]) -> None:
     if ctx is not None and ctx.session is not None and offers:
         ctx.session.set_state(OFFERS, [
             {"id": o.id, "price": o.price, "start": o.start.isoformat()} for o in offers])
+        refresh_view(ctx)
+
+
+def travel_view(offers: list[str], bookings: list[tuple[str, str]]) -> str:
+    """The planner's line for the session: "offers FL-0001, FL-0002; bookings BK-1 for
+    FL-0002" (the training data writes it with this function too)."""
+    parts = [f"offers {', '.join(offers)}"] if offers else []
+    if bookings:
+        parts.append("bookings " + ", ".join(f"{b} for {o}" for b, o in bookings))
+    return "; ".join(parts)
+
+
+VIEW_BOOKINGS = 3
+
+
+def refresh_view(ctx: ToolContext | None) -> None:
+    """Rewrite the session's travel reference after a search, booking or cancellation."""
+    if ctx is None or ctx.session is None:
+        return
+    db = user_db(ctx)
+    ensure_schema(db)
+    rows = db.execute("SELECT id, offer_id FROM travel_bookings WHERE session_id = ? AND status"
+                      " = 'confirmed' ORDER BY id DESC LIMIT ?",
+                      (ctx.session.id, VIEW_BOOKINGS)).fetchall()
+    booked = [(f"BK-{r['id']}", r["offer_id"]) for r in reversed(rows)]
+    ctx.session.set_reference("travel", travel_view([o["id"] for o in _shown(ctx)], booked))
 
 
 def _shown(ctx: ToolContext) -> list[dict[str, Any]]:
