@@ -62,6 +62,62 @@ def export_gguf(adapter_dir: Path, out: Path, base_config: dict[str, Any] | None
     return out
 
 
+def _unpermute(weights: Any, n_head: int, n_head_kv: int) -> Any:
+    """The inverse of :func:`_permute`."""
+    if n_head_kv != n_head:
+        n_head = n_head_kv
+    shape = weights.shape
+    return (
+        weights.reshape(n_head, shape[0] // n_head // 2, 2, *shape[1:])
+        .swapaxes(1, 2)
+        .reshape(shape)
+    )
+
+
+def adapter_from_gguf(model: Any, path: Path) -> Any:
+    """``model`` (a base loaded by ``train.load_base``) wrapped in a trainable PEFT LoRA
+    whose weights are read back from the GGUF adapter at ``path`` (one :func:`export_gguf`
+    wrote), so a shipped student can be trained further."""
+    import gguf
+    import torch
+    from peft import LoraConfig, get_peft_model
+
+    reader = gguf.GGUFReader(str(path))
+    alpha = float(reader.fields["adapter.lora.alpha"].parts[-1][0])
+    config = model.config.to_dict()
+    arch = config["model_type"]
+    names = gguf.get_tensor_name_map(getattr(gguf.MODEL_ARCH, ARCHES[arch]),
+                                     config["num_hidden_layers"])
+    tensors = {t.name: t for t in reader.tensors}
+    by_gguf = {}
+    for module, _ in model.named_modules():
+        target = names.get_name(module)
+        if target and f"{target}.weight.lora_a" in tensors:
+            by_gguf[target] = module
+    if not by_gguf:
+        raise ValueError(f"{path} holds no LoRA tensors for this base")
+    rank = int(min(min(tensors[f"{t}.weight.lora_a"].shape) for t in by_gguf))
+    leaves = sorted({m.rpartition(".")[2] for m in by_gguf.values()})
+    peft = get_peft_model(model, LoraConfig(r=rank, lora_alpha=alpha, lora_dropout=0.0,
+                                            target_modules=leaves, task_type="CAUSAL_LM"))
+    state = {}
+    for target, module in by_gguf.items():
+        for which in ("a", "b"):
+            raw = tensors[f"{target}.weight.lora_{which}"]
+            value = raw.data.reshape([int(n) for n in reversed(raw.shape)]).astype("float32")
+            if arch == "llama" and which == "b" and module.endswith(("q_proj", "k_proj")):
+                heads = config["num_attention_heads"]
+                kv = heads if module.endswith("q_proj") else config["num_key_value_heads"]
+                value = _unpermute(value, heads, kv)
+            key = f"base_model.model.{module}.lora_{which.upper()}.default.weight"
+            state[key] = torch.from_numpy(value.copy())
+    missing = set(state) - set(peft.state_dict())
+    if missing:
+        raise ValueError(f"{path}: no place for {sorted(missing)[:3]} in the model")
+    peft.load_state_dict(state, strict=False)
+    return peft
+
+
 def _base_config(adapter_dir: Path) -> dict[str, Any]:
     """The base model's HF config (saved next to the run, or loaded from the GGUF)."""
     saved = adapter_dir.parent / "base_config.json"

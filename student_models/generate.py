@@ -7,6 +7,7 @@ rewrite is kept only if every argument value it must carry still appears verbati
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import time
@@ -81,7 +82,8 @@ def offline_samples(
             continue
         if not _valid(sample, registry):
             continue
-        key = (sample.message, json.dumps(sample.history), " ".join(sample.extra_tools))
+        key = (sample.message, json.dumps([sample.history, sample.state]),
+               " ".join(sample.extra_tools))
         if key in seen:
             continue
         seen.add(key)
@@ -284,4 +286,39 @@ def write_dataset(path: Path, records: list[dict[str, Any]], provenance: dict[st
 
 
 def read_dataset(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    """Records of a JSONL dataset (gzip-compressed if the name ends in .gz)."""
+    raw = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+    return [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+
+
+def session_samples(n: int, registry: Registry, seed: int = 0, exclude: Iterable[str] = (),
+                    steps: bool = False) -> list[Sample]:
+    """``n`` follow-ups with the session's references in view, or with ``steps`` the next
+    step of a turn after its first results (see sessions.py)."""
+    from .sessions import session_sample, step_sample
+
+    rng = random.Random(seed)
+    banned = {m.strip().lower() for m in exclude}
+    out: list[Sample] = []
+    for _ in range(n * 5):
+        if len(out) >= n:
+            break
+        sample = step_sample(rng) if steps else session_sample(rng)
+        if sample.message.strip().lower() not in banned and _valid(sample, registry):
+            out.append(sample)
+    return out
+
+
+def replayed(path: Path, count: int, seed: int = 0, state_share: float = 0.0,
+             exclude: Iterable[str] = ()) -> list[Sample]:
+    """``count`` samples drawn from an earlier dataset (continued training keeps what the
+    student knew), a share of them with unrelated session references added."""
+    from .sessions import with_state
+
+    rng = random.Random(seed)
+    banned = {m.strip().lower() for m in exclude}
+    records = [r for r in read_dataset(path) if r["message"].strip().lower() not in banned]
+    chosen = rng.sample(records, min(count, len(records)))
+    fields = {"message", "calls", "history", "extra_tools", "kind", "state"}
+    out = [Sample(**{k: v for k, v in r.items() if k in fields}) for r in chosen]
+    return [with_state(rng, s) if rng.random() < state_share else s for s in out]

@@ -27,6 +27,7 @@ class Sample:
     history: list[dict[str, str]] = field(default_factory=list)
     extra_tools: list[str] = field(default_factory=list)
     kind: str = ""
+    state: list[str] = field(default_factory=list)  # the session's references, if any
 
 
 def _call(tool: str, **arguments: Any) -> Call:

@@ -62,7 +62,8 @@ def load_base(name: str) -> tuple[Any, Any]:
 
 def encode(record: dict[str, Any], tokenizer: Any, max_len: int) -> tuple[list[int], list[int]]:
     """Token ids and labels; labels are -100 everywhere but the plan (and its end marker)."""
-    prefix, rest = student_prompt(record["message"], record["history"], record["extra_tools"])
+    prefix, rest = student_prompt(record["message"], record["history"], record["extra_tools"],
+                                  record.get("state", []))
     prompt_ids = tokenizer(prefix + rest, add_special_tokens=False)["input_ids"]
     answer_ids = tokenizer(record["plan"] + END, add_special_tokens=False)["input_ids"]
     prompt_ids = prompt_ids[-(max_len - len(answer_ids)) :]
@@ -115,7 +116,11 @@ def train(config: TrainConfig, log: Callable[[str], None] = print) -> Path:
         torch.set_num_threads(config.threads)
     accelerator = Accelerator(cpu=not torch.cuda.is_available())
     tokenizer, model = load_base(config.base)
-    if config.init_adapter:  # continue training an earlier adapter
+    if config.init_adapter and config.init_adapter.endswith(".gguf"):  # a shipped student
+        from .export import adapter_from_gguf
+
+        model = adapter_from_gguf(model, Path(config.init_adapter))
+    elif config.init_adapter:  # continue training an earlier adapter
         from peft import PeftModel
 
         model = PeftModel.from_pretrained(model, config.init_adapter, is_trainable=True)

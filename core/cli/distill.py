@@ -46,24 +46,50 @@ def distill() -> None:
 @click.option("--refill", default=0, show_default=True,
               help="Also use each collected rewrite this many times with other values "
                    "(places, dates, topics) in its argument spans.")
+@click.option("--sessions", default=0, show_default=True,
+              help="Add this many follow-ups with the session's references in view "
+                   "(offers, bookings, documents).")
+@click.option("--steps", default=0, show_default=True,
+              help="Add this many next steps of a turn, planned after its first results "
+                   "(search, then book the cheapest; or nothing left to do).")
+@click.option("--state-share", default=0.0, show_default=True,
+              help="Share of single-turn samples given references that do not concern them.")
+@click.option("--replay", type=click.Path(exists=True, dir_okay=False),
+              help="An earlier dataset (.jsonl or .jsonl.gz) to draw samples from, so "
+                   "continued training keeps what the student knew.")
+@click.option("--replay-count", default=0, show_default=True,
+              help="How many samples to draw from --replay.")
 def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float,
-             exclude_files: tuple[str, ...], teacher_data: str | None, refill: int) -> None:
+             exclude_files: tuple[str, ...], teacher_data: str | None, refill: int,
+             sessions: int, steps: int, state_share: float, replay: str | None,
+             replay_count: int) -> None:
     """Training data from every registered tool (third-party plugins included)."""
+    import random
+
     from calvados.student_models.generate import (
         make_teacher,
         offline_samples,
+        replayed,
         rewrite_with_teacher,
+        session_samples,
         teacher_samples,
         to_record,
         write_dataset,
     )
+    from calvados.student_models.sessions import with_state
 
     from ..evaluation import read_cases
     from ..registry import get_registry
 
     exclude = [c["message"] for f in exclude_files for c in read_cases(f)]
     registry = get_registry()
-    samples = offline_samples(count, registry, seed=seed, exclude=exclude)
+    rng = random.Random(seed)
+    samples = [with_state(rng, s) if rng.random() < state_share else s
+               for s in offline_samples(count, registry, seed=seed, exclude=exclude)]
+    samples += session_samples(sessions, registry, seed=seed, exclude=exclude)
+    samples += session_samples(steps, registry, seed=seed + 1, exclude=exclude, steps=True)
+    if replay:
+        samples += replayed(Path(replay), replay_count, seed, state_share, exclude)
     records = [to_record(s, i, "offline") for i, s in enumerate(samples)]
     collected = teacher_samples(Path(teacher_data), registry, exclude, seed=seed,
                                 refill=refill) if teacher_data else []
@@ -83,7 +109,9 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
                                        "teacher": teacher, "seed": seed, "rewritten": rewritten,
                                        "teacher_collected": len(collected),
                                        "teacher_kinds": dict(Counter(s.kind for s in collected)),
-                                       "refill": refill,
+                                       "refill": refill, "sessions": sessions, "steps": steps,
+                                       "state_share": state_share, "replay": replay,
+                                       "replay_count": replay_count,
                                        "tools": tools, "excluded_messages": len(exclude)})
     click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher, "
                f"{len(collected)} collected from it)")
@@ -187,8 +215,9 @@ def _collect_safety(teacher_path: str, kind: str, out_dir: str, limit: int | Non
 @click.option("--rank", default=16, show_default=True, help="LoRA rank.")
 @click.option("--full", is_flag=True, help="Full fine-tuning instead of LoRA.")
 @click.option("--seed", default=0, show_default=True)
-@click.option("--init-adapter", type=click.Path(exists=True, file_okay=False),
-              help="Continue training this run's adapter (RUN_DIR/adapter) instead of a new one.")
+@click.option("--init-adapter", type=click.Path(exists=True),
+              help="Continue training an adapter instead of a new one: a run's "
+                   "RUN_DIR/adapter, or a shipped student's adapter.gguf.")
 def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
           batch_size: int, lr: float, rank: int, full: bool, seed: int,
           init_adapter: str | None) -> None:
