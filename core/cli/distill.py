@@ -90,7 +90,8 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     samples += session_samples(steps, registry, seed=seed + 1, exclude=exclude, steps=True)
     if replay:
         samples += replayed(Path(replay), replay_count, seed, state_share, exclude)
-    records = [to_record(s, i, "offline") for i, s in enumerate(samples)]
+    records = [to_record(s, i, s.kind if s.kind.startswith("teacher-") else "offline")
+               for i, s in enumerate(samples)]  # a replayed teacher sample stays the teacher's
     collected = teacher_samples(Path(teacher_data), registry, exclude, seed=seed,
                                 refill=refill) if teacher_data else []
     records += [to_record(s, len(records) + i, s.kind) for i, s in enumerate(collected)]
