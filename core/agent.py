@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +24,11 @@ from .events import (
     ToolCallEvent,
     ToolResultEvent,
 )
-from .hybrid import CloudGate
+from .hybrid import CloudGate, Turn
+from .ledger import Ledger
 from .planner import Plan, Planner, ToolCall
 from .registry import Registry, get_registry
+from .routing import asks_for_cloud
 from .storage import Database, Session
 from .tools import ToolContext, iter_result
 
@@ -74,7 +77,9 @@ class Agent:
         self.notices: list[str] = list(self.registry.problems)
         self.message = ""  # the user's message of the current turn, for tools' contexts
         self.tool_extras: dict[str, Any] = {}  # given to every tool's context (e.g. "cancel")
-        self.cloud = CloudGate(self)
+        self.cloud = CloudGate(self.settings, self.registry, Ledger(self.db),
+                               consent=self._consent, local=lambda: self._chat_backend,
+                               notices=self.notices)
 
     # ------------------------------------------------------------------ services
 
@@ -143,10 +148,10 @@ class Agent:
         said = [m["content"] for m in history if m["role"] == "user"]
         verdict = safety.screen(message, said)
         if verdict.crisis:
-            self.cloud.keep_local("crisis")
+            self.cloud.keep_local(self.session, "crisis")
             yield from self._crisis(message)
             return
-        if self.cloud.requested(message) and (yield from self.cloud.take(message)):
+        if asks_for_cloud(message) and (yield from self._cloud_turn(None)):
             return
         plan = self._answering(message, history) or self.plan(message, history)
         plan.calls = [self.resolved(call) for call in plan.calls]
@@ -160,47 +165,47 @@ class Agent:
             yield Final(question, self.session.id, "on-device: planner")
             return
         where = f"on-device: {plan.model}"
-        texts: list[str] = []
-        used: list[str] = []
-        done: list[ToolCall] = []
-        observed: list[dict[str, str]] = [{"role": "user", "content": message}]
+        run = _Run(observed=[{"role": "user", "content": message}])
         while plan.calls:
             before = _held(self.session.references())
-            for call in plan.calls:
-                if len(done) >= self.max_steps:
-                    yield Notice(f"stopped after {self.max_steps} steps (max_steps)")
-                    plan.calls = []
-                    break
-                call = self.resolved(call)  # again: an earlier step may have shown offers
-                result = yield from self._run_call(call)
-                done.append(call)
-                used.append(call.tool)
-                if result.text:
-                    texts.append(result.text)
-                    observed.append({"role": "tool", "content": result.text})
-                if result.error:  # a failed step ends the turn; its one line says why
-                    plan.calls = []
-                    break
-            else:
-                plan = self._observe(message, history, observed, before, done)
+            if not (yield from self._execute(plan.calls, run)):
+                break
+            plan = self._observe(message, history, run, before)
         yield from self._notices()
-        text = "\n\n".join(texts)
-        self.session.add_message("assistant", text, tools=used, where=where)
-        yield Final(text, self.session.id, where, used)
+        text = "\n\n".join(run.texts)
+        self.session.add_message("assistant", text, tools=run.used, where=where)
+        yield Final(text, self.session.id, where, run.used)
 
-    def _observe(self, message: str, history: list[dict[str, str]],
-                 observed: list[dict[str, str]], before: set[str],
-                 done: list[ToolCall]) -> Plan:
+    def _execute(self, calls: list[ToolCall], run: _Run) -> Generator[Event, None, bool]:
+        """Run the plan's calls in order, the device's and the cloud's alike; False when a
+        step failed or was refused (its one line says why) or ``max_steps`` was reached:
+        the later calls of that plan do not run."""
+        for call in calls:
+            if len(run.done) >= self.max_steps:
+                yield Notice(f"stopped after {self.max_steps} steps (max_steps)")
+                return False
+            call = self.resolved(call)  # again: an earlier step may have shown offers
+            result = yield from self._run_call(call)
+            run.done.append(call)
+            if result.text:
+                run.texts.append(result.text)
+                run.observed.append({"role": "tool", "content": result.text})
+            if result.error:
+                return False
+        return True
+
+    def _observe(self, message: str, history: list[dict[str, str]], run: _Run,
+                 before: set[str]) -> Plan:
         """The next step, planned again with this turn's results in view ("find the cheapest
         flight ... and book it" books after the search). Only a step that changed what the
         session holds (offers shown, a booking, a document; not merely their order) is
         observed; a call already made this turn is not made again, so a finished request
         plans nothing."""
         refs = self.session.references()
-        if _held(refs) == before or len(done) >= self.max_steps:
+        if _held(refs) == before or len(run.done) >= self.max_steps:
             return Plan([], "", 0.0, "")
-        plan = self.planner.plan(message, [*history, *observed], refs)
-        ran = {_key(c) for c in done}
+        plan = self.planner.plan(message, [*history, *run.observed], refs)
+        ran = {_key(c) for c in run.done}
         plan.calls = [c for c in map(self.resolved, plan.calls) if _key(c) not in ran]
         return plan
 
@@ -243,10 +248,36 @@ class Agent:
         ``prefer_cloud``) and the policy for ``data_class`` allows it; then redacted,
         consented and recorded in the ledger. Send retrieved excerpts, never whole files.
         """
-        return self.cloud.complete(
-            data_class, messages, max_tokens=max_tokens, temperature=temperature,
-            prefer_cloud=prefer_cloud,
+        pieces = self.cloud.complete(
+            self._turn_now(), data_class, messages, max_tokens=max_tokens,
+            temperature=temperature, prefer_cloud=prefer_cloud,
         )
+        if pieces is not None:
+            yield from pieces
+            return
+        yield from self.chat_backend.chat(messages, max_tokens=max_tokens,
+                                          temperature=temperature)
+
+    def _turn_now(self) -> Turn:
+        """The turn a cloud request belongs to: the session's latest user message."""
+        return Turn(self.session, self.session.turn or 0, self.session.said)
+
+    def _consent(self, request: ConsentNeeded) -> bool:
+        return bool(self.consent and self.consent(request))
+
+    def _cloud_turn(self, plan: Plan | None) -> Generator[Event, None, bool]:
+        """The turn answered in the cloud, if routing and the gate say so; the calls the
+        cloud asks for run here, as one more plan, under the usual confirmation."""
+        answer = yield from self.cloud.take(self._turn_now(), plan)
+        if answer is None:
+            return False
+        run = _Run(texts=[answer.text] if answer.text else [])
+        yield from self._execute(answer.calls, run)
+        text = "\n\n".join(run.texts)
+        self.session.add_message("assistant", text, where=answer.where, tools=run.used,
+                                 ledger=answer.ledger_id)
+        yield Final(text, self.session.id, answer.where, run.used)
+        return True
 
     def _notices(self) -> Iterator[Notice]:
         """Pending one-line notes (skipped plugins, cloud fallbacks inside skills)."""
@@ -298,7 +329,7 @@ class Agent:
                 return result
             chunks: list[str] = []
             value: Any = None
-            for item in iter_result(tool.run(call.arguments, ctx)):
+            for item in iter_result(tool.call(model, ctx)):  # validated once, above
                 if isinstance(item, str):
                     chunks.append(item)
                     yield Token(item, source=call.tool)
@@ -336,7 +367,7 @@ class Agent:
     ) -> Iterator[Event]:
         """A direct answer, streamed: from the cloud if the hybrid policy escalates it
         (see :mod:`calvados.hybrid`), else from the on-device chat model."""
-        if (yield from self.cloud.take(message, plan)):
+        if (yield from self._cloud_turn(plan)):
             return
         messages = [{"role": "system", "content": CHAT_SYSTEM}, *history[-6:]]
         messages.append({"role": "user", "content": message})
@@ -373,6 +404,19 @@ def normalized(model: Any, given: dict[str, Any]) -> dict[str, Any]:
         if name in given or (value is not None and value != info.default):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+@dataclass
+class _Run:
+    """The steps of one turn so far: the calls made, their texts, what the planner sees."""
+
+    done: list[ToolCall] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    observed: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def used(self) -> list[str]:
+        return [call.tool for call in self.done]
 
 
 def _held(references: list[str]) -> set[str]:

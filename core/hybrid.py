@@ -1,46 +1,34 @@
-"""Hybrid fallback: when a request escalates to the cloud, and the gate it must pass.
-
-Triggers (:func:`should_escalate`), checked in this order:
-
-- ``explicit``: the *user's own message* asks for the cloud ("ask gemini ...", "use the
-  cloud"). Text from documents or tools never counts.
-- ``context``: the conversation no longer fits the local model's window.
-- ``length``: the user asks for a long piece ("a detailed 1500-word essay").
-- ``unsure``: the local planner is not confident (malformed output, low confidence).
-- ``knowledge``: a factual or technical question the small local model cannot answer well.
-- ``skill``: a skill asked for a larger model (:meth:`Agent.complete_for`).
-
-The gate (:class:`CloudGate`), for every request: safety (a crisis session or ``emotional``
-data never leaves) -> policy (deny / ask / allow per data class) -> availability (an API
-key; a recent connection failure) -> redaction -> consent (``ask``) -> ledger row -> send ->
-restore placeholders in the reply. Anything that fails on the way answers on the device
-with a one-line :class:`~calvados.events.Notice`.
+"""The cloud gate, for every request :func:`calvados.routing.decide` sends to the cloud:
+safety (a crisis session or ``emotional`` data never leaves) -> policy (deny / ask / allow
+per data class) -> availability (an API key; a recent connection failure) -> redaction ->
+consent (``ask``) -> ledger row -> send -> restore placeholders in the reply. What fails on
+the way answers on the device with a one-line :class:`~calvados.events.Notice`. The gate
+runs no tool: the cloud's function calls come back as a plan the agent runs as its own.
 """
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import safety
 from .backends.base import Message
 from .errors import CloudError, CloudUnreachable, one_line
-from .events import ConsentNeeded, Event, Final, Notice, Token
+from .events import ConsentNeeded, Event, Notice, Token
 from .ledger import Entry, Ledger
-from .planner import NO_TOOL, ToolCall
+from .planner import ToolCall
 from .policy import Policy, Verdict
+from .routing import LOCAL_WINDOW, REPLY_TOKENS, Decision, Route, decide, looks_emotional
 
 if TYPE_CHECKING:
-    from .agent import Agent
     from .backends.gemini import FunctionCall
+    from .config import Settings
     from .redact import Redactor
+    from .registry import Registry
+    from .storage import Session
 
-LOCAL_WINDOW = 2048
-REPLY_TOKENS = 300
-CONFIDENCE_FLOOR = 0.5
 OFFLINE_SECONDS = 60.0
 STATE_LOCAL_ONLY = "cloud.local_only"
 STATE_OFFLINE_UNTIL = "cloud.offline_until"
@@ -53,122 +41,6 @@ CLOUD_SYSTEM = (
     "[EMAIL_n] or [NAME_n]: keep them exactly as written. When one of the declared functions "
     "fits the request, call it instead of answering; it runs on the user's device."
 )
-
-# ---------------------------------------------------------------------------- triggers
-
-_EXPLICIT = re.compile(
-    r"^\s*(?:hey\s+|ok\s+)?gemini\b[,:]?"
-    r"|\b(?:ask|use|try|query|consult)\s+(?:the\s+)?(?:gemini|cloud)\b"
-    r"|\b(?:with|via|using|through)\s+(?:the\s+)?(?:gemini|cloud\s+model)\b"
-    r"|\bdemande[rz]?\s+à\s+gemini\b|\bpreg[uú]nta(?:le)?\s+a\s+gemini\b",
-    re.I,
-)
-_FEEL = (
-    r"sad|down|depressed|lonely|alone|anxious|hopeless|worthless|empty|overwhelmed|scared"
-    r"|afraid|hurt|miserable|awful|terrible|stressed|ashamed|guilty|heartbroken|grieving"
-)
-_EMOTIONAL = re.compile(
-    rf"\bi(?:'m| am)?\s+(?:feel(?:ing)?|felt)\s+(?:so\s+|very\s+|really\s+|really\s+)?(?:{_FEEL})\b"
-    rf"|\bi(?:'m| am)\s+(?:so\s+|very\s+|really\s+)?(?:{_FEEL})\b"
-    r"|\bmy\s+(?:anxiety|depression|panic attacks?|therapist|therapy|grief|breakup|divorce"
-    r"|eating disorder|loneliness)\b"
-    r"|\b(?:panic attack|can(?:'|no)t stop crying|broke up with me|passed away)\b",
-    re.I,
-)
-_KNOWLEDGE = re.compile(
-    r"^\s*(?:please\s+)?(?:explain|describe|compare|analy[sz]e|translate|define|prove|derive"
-    r"|calculate|solve|outline)\b"
-    r"|\b(?:how (?:does|do|did|can|could|would)|why (?:does|do|did|is|are|was|were)"
-    r"|what (?:is|are|was|were|causes|caused|happened)|who (?:is|was|were|invented|discovered"
-    r"|wrote|founded)|when (?:did|was|were)|where (?:is|was|are|did)|difference between"
-    r"|history of|meaning of)\b"
-    r"|\bwrite (?:me )?(?:an?|the|some) (?:essay|article|report|program|script|function|query"
-    r"|regex|cover letter|speech)\b",
-    re.I,
-)
-_SMALL_TALK = re.compile(
-    r"\b(?:how are you|who are you|what(?:'s| is) your name|what can you do|thank(?:s| you)"
-    r"|what time is it|what day is it)\b",
-    re.I,
-)
-_LONG = re.compile(
-    r"\b(?:long|detailed|in[- ]depth|comprehensive|thorough|exhaustive|extensive)\b.{0,40}?"
-    r"\b(?:essay|article|report|explanation|answer|guide|overview|analysis|description|review"
-    r"|text|letter)\b"
-    r"|\bstep[- ]by[- ]step guide\b",
-    re.I,
-)
-_WORD_COUNT = re.compile(r"\b(\d{3,5})[- ]?words?\b|\b(\d{1,3}) (?:pages|paragraphs)\b", re.I)
-
-
-@dataclass(frozen=True)
-class Escalation:
-    """Why a request should go to the cloud."""
-
-    trigger: str
-    reason: str
-
-
-def asks_for_cloud(message: str) -> bool:
-    """The user explicitly asks for the cloud model ("ask gemini ...", "use the cloud")."""
-    return bool(_EXPLICIT.search(message))
-
-
-def looks_emotional(text: str) -> bool:
-    """An emotional disclosure: data class ``emotional`` (stays local). The rules' phrases, or
-    the safety detector's ``emotional`` class (see :mod:`calvados.safety_model`)."""
-    return bool(_EMOTIONAL.search(text)) or safety.emotional(text)
-
-
-def needs_knowledge(message: str) -> bool:
-    """A factual or technical question or task, beyond small talk."""
-    if _SMALL_TALK.search(message) or len(message.split()) < 4:
-        return False
-    return bool(_KNOWLEDGE.search(message))
-
-
-def wants_length(message: str) -> bool:
-    """The user asks for more text than the local model writes well."""
-    if _LONG.search(message):
-        return True
-    for m in _WORD_COUNT.finditer(message):
-        words, pages = m.group(1), m.group(2)
-        if (words and int(words) >= 300) or (pages and int(pages) >= 3):
-            return True
-    return False
-
-
-def planner_unsure(plan: Any) -> bool:
-    """Malformed planner output, or a confidence (if the planner gives one) below the floor."""
-    if plan is None:
-        return False
-    raw = (getattr(plan, "raw", "") or "").strip()
-    if not plan.calls and raw not in ("", NO_TOOL):
-        return True
-    confidence = getattr(plan, "confidence", None)
-    return confidence is not None and confidence < CONFIDENCE_FLOOR
-
-
-def should_escalate(
-    message: str,
-    plan: Any = None,
-    *,
-    context_tokens: int = 0,
-    local_window: int = LOCAL_WINDOW,
-    reply_tokens: int = REPLY_TOKENS,
-) -> Escalation | None:
-    """Whether answering ``message`` (planned as ``plan``) should escalate, and why."""
-    if asks_for_cloud(message):
-        return Escalation("explicit", "you asked for the cloud model")
-    if context_tokens + reply_tokens > local_window:
-        return Escalation("context", f"{context_tokens} tokens exceed the local window")
-    if wants_length(message):
-        return Escalation("length", "a longer answer than the local model writes well")
-    if planner_unsure(plan):
-        return Escalation("unsure", "the local planner is not confident")
-    if needs_knowledge(message):
-        return Escalation("knowledge", "a question beyond the local model's knowledge")
-    return None
 
 
 def render(messages: Sequence[Message], tools: Iterable[Any] = ()) -> str:
@@ -198,100 +70,109 @@ class _Request:
     ledger_id: int
 
 
+@dataclass
+class CloudAnswer:
+    """The cloud's answer to a turn: its text, and the calls it asked the device to run."""
+
+    text: str
+    calls: list[ToolCall]
+    where: str
+    ledger_id: int
+
+
+@dataclass
+class Turn:
+    """The turn a request belongs to: the session and the user's message (id and text)."""
+
+    session: Session
+    message_id: int = 0
+    message: str = ""
+
+
 # ---------------------------------------------------------------------------- the gate
 
 
+@dataclass
 class CloudGate:
-    """Every cloud request of an :class:`~calvados.Agent` goes through here.
+    """Every cloud request of an agent goes through here.
 
     ``override`` ("allow" / "ask" / "deny", e.g. from ``calvados ask --cloud``) replaces the
-    policy table for this agent's requests; it cannot open ``emotional`` data or a crisis
-    session. The backend is built from the settings on first use (assign ``backend`` to
-    use another one).
+    policy table for these requests; it cannot open ``emotional`` data or a crisis session.
+    The backend is built from the settings on first use (assign ``backend`` to use another
+    one). ``local`` gives the loaded on-device model, if any (its window and tokenizer size
+    the context); notes from outside a turn wait in ``notices``.
     """
 
-    def __init__(self, agent: Agent) -> None:
-        self.agent = agent
-        self.override: str | None = None
-        self._backend: Any = None
-        self._ledger: Ledger | None = None
-        self._declined: set[int] = set()
-        self._consented: set[tuple[int, tuple[str, ...]]] = set()
+    settings: Settings
+    registry: Registry
+    ledger: Ledger
+    consent: Callable[[ConsentNeeded], bool] | None = None
+    local: Callable[[], Any] = lambda: None
+    notices: list[str] = field(default_factory=list)
+    override: str | None = None
+    _backend: Any = None
+    _declined: set[int] = field(default_factory=set)
+    _consented: set[tuple[int, tuple[str, ...]]] = field(default_factory=set)
 
     # ------------------------------------------------------------------ services
 
     @property
     def backend(self) -> Any:
         if self._backend is None:
-            settings = self.agent.settings
-            cls: Any = self.agent.registry.backends.get("gemini")
+            cls: Any = self.registry.backends.get("gemini")
             if cls is None:
                 from .backends.gemini import GeminiBackend
 
                 cls = GeminiBackend
-            self._backend = cls(
-                settings.gemini_model, api_key=settings.gemini_api_key,
-                timeout=settings.gemini_timeout, retries=settings.gemini_retries,
-            )
+            s = self.settings
+            self._backend = cls(s.gemini_model, api_key=s.gemini_api_key,
+                                timeout=s.gemini_timeout, retries=s.gemini_retries)
         return self._backend
 
     @backend.setter
     def backend(self, value: Any) -> None:
         self._backend = value
 
-    @property
-    def ledger(self) -> Ledger:
-        if self._ledger is None:
-            self._ledger = Ledger(self.agent.db)
-        return self._ledger
-
     def policy(self) -> Policy:
         """The policy as the config file says now (read per request: edits apply at once)."""
         return Policy.load()
 
-    def keep_local(self, reason: str) -> None:
+    def keep_local(self, session: Session, reason: str) -> None:
         """From now on nothing from this session leaves the device (after a crisis)."""
-        self.agent.session.set_state(STATE_LOCAL_ONLY, reason)
-
-    def requested(self, message: str) -> bool:
-        return asks_for_cloud(message)
+        session.set_state(STATE_LOCAL_ONLY, reason)
 
     # ------------------------------------------------------------------ a whole turn
 
-    def take(self, message: str, plan: Any = None) -> Generator[Event, None, bool]:
-        """Answer the user's ``message`` in the cloud if a trigger fires and the gate opens.
-
-        With ``plan=None`` only an explicit request counts (before local planning). The cloud
-        may call the registered tools: they run here, under the usual confirmation. Returns
-        False (having told the user why, when it matters) to answer on the device.
-        """
-        if plan is None and not asks_for_cloud(message):
-            return False
-        key, _ = self._current()
-        if key in self._declined:
-            return False
-        history = self.agent.session.history()[:-1]
+    def take(self, turn: Turn, plan: Any = None) -> Generator[Event, None, CloudAnswer | None]:
+        """The cloud's answer to the turn's message if :func:`decide` sends it there and the
+        gate opens; else None (having told the user why, when it matters) to answer on the
+        device. With ``plan=None`` (before planning) only an explicit request counts."""
+        if turn.message_id in self._declined:
+            return None
+        message = turn.message
+        history = turn.session.history()[:-1]
         tokens = sum(self._tokens(m["content"]) for m in history) + self._tokens(message)
-        escalation = should_escalate(
-            message, plan, context_tokens=tokens, local_window=self._window()
-        )
-        if escalation is None:
-            return False
+        route = Route("turn" if plan is None else "plan", context_tokens=tokens,
+                      local_window=self._window())
+        decision = decide(message, plan, route)
+        if not decision.cloud:
+            return None
         policy = self.policy()
-        context, classes = self._context(policy)
+        context, classes = self._context(turn.session, policy)
         classes |= {"emotional"} if looks_emotional(message) else {"chat"}
         messages: list[Message] = [
             {"role": "system", "content": CLOUD_SYSTEM}, *context,
             {"role": "user", "content": message},
         ]
-        tools = list(self.agent.registry.tools.values())
-        request = yield from self._admit(policy, classes, messages, escalation, key, tools)
-        answered = request is not None and (yield from self._answer(request, tools))
-        if not answered:
-            self._declined.add(key)
-        return answered
+        tools = list(self.registry.tools.values())
+        request = yield from self._admit(turn, policy, classes, messages, decision, tools)
+        answer = None if request is None else (yield from self._answer(turn, request, tools))
+        if answer is None:
+            self._declined.add(turn.message_id)
+        return answer
 
-    def _answer(self, request: _Request, tools: list[Any]) -> Generator[Event, None, bool]:
+    def _answer(self, turn: Turn, request: _Request,
+                tools: list[Any]) -> Generator[Event, None, CloudAnswer | None]:
         calls: list[FunctionCall] = []
         pieces: list[str] = []
         try:
@@ -300,98 +181,55 @@ class CloudGate:
                 pieces.append(piece)
                 yield Token(piece, source="cloud")
         except CloudError as exc:
-            yield Notice(self._fail(request, exc))
-            return False
-        used: list[str] = []
-        texts = ["".join(pieces).strip()]
-        for call in calls[: self.agent.max_steps]:
-            arguments = request.redactor.restore_value(call.arguments)
-            result = yield from self.agent._run_call(ToolCall(call.name, arguments))
-            used.append(call.name)
-            texts.append(result.text)
-            if result.error:  # a failed or refused step ends the plan, as on the device
-                break
-        text = "\n\n".join(t for t in texts if t)
+            yield Notice(self._fail(turn.session, request, exc))
+            return None
+        planned = [ToolCall(c.name, request.redactor.restore_value(c.arguments)) for c in calls]
         where = f"cloud: {self.backend.model_name} (ledger #{request.ledger_id})"
-        session = self.agent.session
-        session.add_message("assistant", text, where=where, tools=used, ledger=request.ledger_id)
-        yield Final(text, session.id, where, used)
-        return True
+        return CloudAnswer("".join(pieces).strip(), planned, where, request.ledger_id)
 
     # ------------------------------------------------------------------ skills
 
     def complete(
-        self,
-        data_class: str,
-        messages: Sequence[Message],
-        *,
-        max_tokens: int = REPLY_TOKENS,
-        temperature: float = 0.0,
-        prefer_cloud: bool = False,
-    ) -> Iterator[str]:
-        """A skill's completion: the cloud if a trigger fires and the gate opens, else local."""
-        reply = self._skill_cloud(data_class, messages, max_tokens, temperature, prefer_cloud)
-        if reply is not None:
-            yield from reply
-            return
-        yield from self.agent.chat_backend.chat(
-            list(messages), max_tokens=max_tokens, temperature=temperature
-        )
-
-    def _skill_cloud(
-        self, data_class: str, messages: Sequence[Message], max_tokens: int,
-        temperature: float, prefer_cloud: bool,
+        self, turn: Turn, data_class: str, messages: Sequence[Message], *,
+        max_tokens: int = REPLY_TOKENS, temperature: float = 0.0, prefer_cloud: bool = False,
     ) -> list[str] | None:
-        key, current = self._current()
-        escalation = self._skill_escalation(current, messages, max_tokens, prefer_cloud)
-        if escalation is None or key in self._declined:
+        """A skill's completion from the cloud if :func:`decide` sends it there and the gate
+        opens; None to complete it on the device."""
+        tokens = sum(self._tokens(m["content"]) for m in messages)
+        route = Route("skill", context_tokens=tokens, local_window=self._window(),
+                      reply_tokens=max_tokens, prefer_cloud=prefer_cloud)
+        decision = decide(turn.message, None, route)
+        if not decision.cloud or turn.message_id in self._declined:
             return None
         classes = {data_class}
-        if current and (looks_emotional(current) or safety.screen(current).crisis):
+        if turn.message and (looks_emotional(turn.message)
+                             or safety.screen(turn.message).crisis):
             classes.add("emotional")
         policy = self.policy()
-        request = self._collect(self._admit(policy, classes, list(messages), escalation, key, []))
+        request = self._collect(self._admit(turn, policy, classes, list(messages), decision, []))
         if request is None:
-            if escalation.trigger == "explicit":
-                self._declined.add(key)
+            if decision.trigger == "explicit":
+                self._declined.add(turn.message_id)
             return None
         try:
             stream = self._stream(request, max_tokens=max_tokens, temperature=temperature)
             pieces = list(request.redactor.restore_stream(stream))
         except CloudError as exc:
-            self.agent.notices.append(self._fail(request, exc))
+            self.notices.append(self._fail(turn.session, request, exc))
             return None
-        model = self.backend.model_name
-        self.agent.notices.append(f"cloud: {model} helped with this answer "
-                                  f"(ledger #{request.ledger_id})")
+        self.notices.append(f"cloud: {self.backend.model_name} helped with this answer "
+                            f"(ledger #{request.ledger_id})")
         return pieces
-
-    def _skill_escalation(
-        self, current: str, messages: Sequence[Message], max_tokens: int, prefer_cloud: bool
-    ) -> Escalation | None:
-        """A skill knows its task: only the user's request, the size, or the skill escalate."""
-        window = self._window()
-        tokens = sum(self._tokens(m["content"]) for m in messages)
-        found = should_escalate(
-            current, None, context_tokens=tokens, local_window=window, reply_tokens=max_tokens
-        )
-        if found is not None and found.trigger in ("explicit", "context", "length"):
-            return found
-        if max_tokens > window // 2:
-            return Escalation("length", f"{max_tokens} tokens is long for the local model")
-        if prefer_cloud:
-            return Escalation("skill", "the skill asked for a larger model")
-        return None
 
     # ------------------------------------------------------------------ the gate itself
 
     def _admit(
-        self, policy: Policy, classes: set[str], messages: list[Message],
-        escalation: Escalation, key: int, tools: list[Any],
+        self, turn: Turn, policy: Policy, classes: set[str], messages: list[Message],
+        decision: Decision, tools: list[Any],
     ) -> Generator[Event, None, _Request | None]:
         """Safety, policy, availability, redaction, consent, ledger. None = stay local."""
-        explicit = escalation.trigger == "explicit"
-        session = self.agent.session
+        explicit = decision.trigger == "explicit"
+        session = turn.session
         verdict = policy.decide(
             classes, override=self.override, local_only=session.get_state(STATE_LOCAL_ONLY)
         )
@@ -411,29 +249,30 @@ class CloudGate:
             return None
         from .redact import Redactor  # compiled on first use: start-up stays fast
 
-        redactor = Redactor(self.agent.settings.user_names)
+        redactor = Redactor(self.settings.user_names)
         sent = redactor.redact_messages(messages)
         text = render(sent, tools)
         rule = verdict.rule
         if verdict.action == "ask":
-            if (key, verdict.data_classes) not in self._consented:
+            key = (turn.message_id, verdict.data_classes)
+            if key not in self._consented:
                 request = ConsentNeeded(backend.model_name, list(verdict.data_classes), text)
                 request.approved = self._ask(request)
                 yield request
                 if not request.approved:
                     yield Notice(how_to_allow(verdict))
                     return None
-                self._consented.add((key, verdict.data_classes))
+                self._consented.add(key)
             rule = f"consent ({verdict.rule})"
         entry = Entry(session.id, backend.model_name, rule, verdict.data_classes,
-                      escalation.trigger, text)
-        return _Request(sent, redactor, escalation.trigger, self.ledger.open(entry))
+                      decision.trigger, text)
+        return _Request(sent, redactor, decision.trigger, self.ledger.open(entry))
 
     def _ask(self, request: ConsentNeeded) -> bool:
-        if self.agent.consent is None:
+        if self.consent is None:
             return False
         try:
-            return bool(self.agent.consent(request))
+            return bool(self.consent(request))
         except Exception:  # a broken prompt is a refusal, never a yes
             return False
 
@@ -456,41 +295,34 @@ class CloudGate:
         self.ledger.close(request.ledger_id, prompt_tokens=usage.prompt_tokens,
                           reply_tokens=usage.reply_tokens)
 
-    def _fail(self, request: _Request, exc: CloudError) -> str:
+    def _fail(self, session: Session, request: _Request, exc: CloudError) -> str:
         """Record the failure; a lost connection keeps this session local for a minute."""
         self.ledger.close(request.ledger_id, error=one_line(exc))
         if isinstance(exc, CloudUnreachable):
-            self.agent.session.set_state(STATE_OFFLINE_UNTIL, time.time() + OFFLINE_SECONDS)
+            session.set_state(STATE_OFFLINE_UNTIL, time.time() + OFFLINE_SECONDS)
         return f"cloud: {one_line(exc)}; answered on this device"
 
     def _collect(self, gen: Generator[Event, None, _Request | None]) -> _Request | None:
-        """Drive the gate outside a turn: notices wait in ``agent.notices``."""
+        """Drive the gate outside a turn's stream: notices wait in ``notices``."""
         while True:
             try:
                 event = next(gen)
             except StopIteration as stop:
                 return stop.value  # type: ignore[no-any-return]
             if isinstance(event, Notice):
-                self.agent.notices.append(event.text)
+                self.notices.append(event.text)
 
     # ------------------------------------------------------------------ context
 
-    def _current(self) -> tuple[int, str]:
-        """The id and text of the user message being answered (0, "" outside a turn)."""
-        row = self.agent.db.execute(
-            "SELECT id, content FROM messages WHERE session_id = ? AND role = 'user'"
-            " ORDER BY id DESC LIMIT 1", (self.agent.session.id,),
-        ).fetchone()
-        return (int(row["id"]), str(row["content"])) if row else (0, "")
-
-    def _context(self, policy: Policy, turns: int = 6) -> tuple[list[Message], set[str]]:
+    def _context(self, session: Session, policy: Policy,
+                 turns: int = 6) -> tuple[list[Message], set[str]]:
         """Earlier turns that may go along, and their data classes.
 
         A turn carries the data classes of the tools that answered it (``chat`` if none).
         Tool results themselves stay on the device; a turn whose classes are denied (or
         emotional) is left out entirely.
         """
-        msgs = [m for m in self.agent.session.messages() if m["role"] in ("user", "assistant")]
+        msgs = [m for m in session.messages() if m["role"] in ("user", "assistant")]
         out: list[Message] = []
         classes: set[str] = set()
         for user, reply in _pairs(msgs[:-1][-turns:]):
@@ -506,7 +338,7 @@ class CloudGate:
 
     def _turn_classes(self, user: dict[str, Any] | None, reply: dict[str, Any] | None) -> set[str]:
         meta = reply["meta"] if reply else {}
-        tools = self.agent.registry.tools
+        tools = self.registry.tools
         classes = {tools[t].data_class if t in tools else "external" for t in meta.get("tools", [])}
         if meta.get("crisis"):
             classes.add("emotional")
@@ -516,15 +348,12 @@ class CloudGate:
                 classes.add("emotional")
         return classes or {"chat"}
 
-    def _local(self) -> Any:
-        return getattr(self.agent, "_chat_backend", None)
-
     def _window(self) -> int:
-        backend = self._local()
+        backend = self.local()
         return int(backend.context_window) if backend is not None else LOCAL_WINDOW
 
     def _tokens(self, text: str) -> int:
-        backend = self._local()
+        backend = self.local()
         return int(backend.tokens(text)) if backend is not None else max(1, len(text) // 4)
 
 

@@ -201,8 +201,7 @@ def close_all() -> None:
 class McpTool(Tool):
     """A tool backed by an MCP server: only the arguments the caller gave are sent."""
 
-    def run(self, arguments: dict[str, Any], ctx: ToolContext) -> Any:
-        args = self.validate(arguments, ctx)
+    def call(self, args: BaseModel, ctx: ToolContext) -> Any:
         return self.func(args.model_dump(by_alias=True, exclude_unset=True, mode="json"))
 
 

@@ -124,6 +124,7 @@ class Session:
     db: Database
     title: str = ""
     turn: int | None = None  # the id of the user message whose turn is running
+    said: str = ""  # and its text
 
     @classmethod
     def create(cls, db: Database, title: str = "") -> Session:
@@ -169,7 +170,7 @@ class Session:
             (self.id, role, content, json.dumps(meta, default=str), now),
         )
         if role == "user":
-            self.turn = cur.lastrowid
+            self.turn, self.said = cur.lastrowid, content
         title = self.title or (content[:60] if role == "user" else "")
         self.db.execute(
             "UPDATE sessions SET updated = ?, title = ? WHERE id = ?", (now, title, self.id)

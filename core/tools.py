@@ -150,7 +150,10 @@ class Tool:
 
     def run(self, arguments: dict[str, Any], ctx: ToolContext) -> Any:
         """Validate, then call the function. May return a value or an iterator of chunks."""
-        args = self.validate(arguments, ctx)
+        return self.call(self.validate(arguments, ctx), ctx)
+
+    def call(self, args: BaseModel, ctx: ToolContext) -> Any:
+        """Call the function with arguments :meth:`validate` already gave."""
         kwargs = {name: getattr(args, name) for name in type(args).model_fields}
         if self.wants_context:
             kwargs["ctx"] = ctx

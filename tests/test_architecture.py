@@ -76,3 +76,19 @@ def test_core_has_no_import_cycle() -> None:
     for name in sorted(graph):
         visit(name, [])
     assert "calvados.agent" in graph["calvados"]  # the walk really sees imports
+
+
+def test_modules_stay_small_and_routing_is_pure() -> None:
+    """No module in core/ or plugins/ over 600 lines; routing imports neither the gate, nor
+    the agent, nor a backend, so ``decide`` can only look at what it is given."""
+    sizes = {p.relative_to(REPO).as_posix(): len(p.read_text("utf-8").splitlines())
+             for folder in (CORE, REPO / "plugins") for p in folder.rglob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 600} == {}
+    assert sizes["core/routing.py"] + sizes["core/hybrid.py"] < 549  # hybrid.py before the split
+    deps = set()
+    for node in _imports(CORE / "routing.py"):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            deps.add(node.module)
+        else:
+            deps |= {alias.name for alias in node.names}
+    assert deps == {"__future__", "re", "dataclasses", "typing", "safety", "planner"}, deps

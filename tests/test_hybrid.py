@@ -18,10 +18,11 @@ from calvados import Agent, ConfirmationNeeded, ConsentNeeded, Event, Final, Not
 from calvados.backends.gemini import FunctionCall, GeminiBackend, Usage
 from calvados.config import Settings
 from calvados.errors import CloudError, CloudUnreachable, ConfigError
-from calvados.hybrid import NO_KEY_NOTE, STATE_LOCAL_ONLY, should_escalate
+from calvados.hybrid import NO_KEY_NOTE, STATE_LOCAL_ONLY
 from calvados.planner import Plan, Planner
 from calvados.policy import DEFAULTS, Policy, set_rule
 from calvados.registry import Registry
+from calvados.routing import Route, decide
 from conftest import ScriptedBackend
 from gemini_server import FakeGemini, Reply, Request, closed_port_url
 
@@ -384,14 +385,27 @@ def test_skill_completion_follows_an_explicit_request_with_consent_once(fake: Fa
     ("I'm a gemini, born in June", None),
 ])
 def test_triggers(message: str, trigger: str | None) -> None:
-    found = should_escalate(message, Plan([], "none"))
-    assert (found.trigger if found else None) == trigger
+    decision = decide(message, Plan([], "none"))
+    assert decision.cloud == (trigger is not None)
+    assert (decision.trigger or None) == trigger
 
 
 def test_unsure_planner_and_long_context_escalate() -> None:
-    assert should_escalate("hm", Plan([], "search_flights(origin=")).trigger == "unsure"  # type: ignore[union-attr]
-    assert should_escalate("hm", Plan([], "none"), context_tokens=1900).trigger == "context"  # type: ignore[union-attr]
-    assert should_escalate("hm", Plan([], "none"), context_tokens=100) is None
+    assert decide("hm", Plan([], "search_flights(origin=")).trigger == "unsure"
+    assert decide("hm", Plan([], "none"), Route(context_tokens=1900)).trigger == "context"
+    assert not decide("hm", Plan([], "none"), Route(context_tokens=100)).cloud
+
+
+def test_each_stage_counts_its_own_triggers() -> None:
+    """Before planning only the user's explicit request counts; a skill's completion adds
+    the sizes and its own wish for a larger model, never the knowledge or unsure guesses."""
+    question = "explain how photosynthesis works in plants"
+    assert not decide(question, None, Route("turn")).cloud
+    assert decide("ask gemini about it", None, Route("turn")).trigger == "explicit"
+    assert decide(question, Plan([], "none"), Route("plan")).trigger == "knowledge"
+    assert not decide(question, None, Route("skill")).cloud
+    assert decide(question, None, Route("skill", prefer_cloud=True)).trigger == "skill"
+    assert decide("hm", None, Route("skill", reply_tokens=1500)).trigger == "length"
 
 
 def test_policy_file_defaults_set_and_strictest_rule(home: Path) -> None:
