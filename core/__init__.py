@@ -29,7 +29,7 @@ from .events import (
 )
 from .generation import chat_backend, local_stream, sentences
 from .hookspecs import hookimpl
-from .models import load_backend
+from .models import load_backend, sha256_file
 from .paths import model_cache_dir, user_dir
 from .planner import Plan, ToolCall
 from .registry import get_registry
@@ -69,6 +69,7 @@ __all__ = [
     "get_registry",
     "hookimpl",
     "load_backend",
+    "sha256_file",
     "load_settings",
     "local_stream",
     "model_cache_dir",

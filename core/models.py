@@ -105,11 +105,9 @@ def add_model(path: str, name: str, backend: str = "llama_cpp", description: str
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The file's SHA-256, hex (the one checksum helper: models, documents, detector)."""
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _verified_db() -> Path:

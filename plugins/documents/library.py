@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -10,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calvados import Database, ToolContext, ToolError
+from calvados import Database, ToolContext, ToolError, sha256_file
 
 from .ocr import Page, open_source
 from .store import Document, DocumentStore
@@ -92,14 +91,6 @@ def resolve_path(path: str) -> Path:
     return file.resolve()
 
 
-def file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 # --------------------------------------------------------------------------- scanning
 
 def scan(
@@ -109,7 +100,7 @@ def scan(
     """Read ``path`` into the store (or reuse the stored copy with the same content)."""
     file = resolve_path(path)
     store = store_for(ctx)
-    sha = file_hash(file)
+    sha = sha256_file(file)
     known = store.find(sha, None if any_language else language)
     if known is not None:
         _link(ctx, store, known)
