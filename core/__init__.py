@@ -27,14 +27,14 @@ from .events import (
     ToolCallEvent,
     ToolResultEvent,
 )
-from .generation import chat_backend, local_stream, sentences
+from .generation import LocalModels, models_of, sentences
 from .hookspecs import hookimpl
-from .models import load_backend, sha256_file
+from .models import sha256_file
 from .paths import model_cache_dir, user_dir
 from .planner import Plan, ToolCall
 from .registry import get_registry
 from .storage import Database, Session, utcnow
-from .tools import Tool, ToolContext, tool
+from .tools import Models, Tool, ToolContext, tool
 
 __all__ = [
     "Agent",
@@ -61,17 +61,17 @@ __all__ = [
     "ToolCall",
     "ToolCallEvent",
     "ToolContext",
+    "LocalModels",
+    "Models",
+    "models_of",
     "ToolError",
     "ToolNotFound",
     "ToolResultEvent",
-    "chat_backend",
     "crisis",
     "get_registry",
     "hookimpl",
-    "load_backend",
     "sha256_file",
     "load_settings",
-    "local_stream",
     "model_cache_dir",
     "one_line",
     "safety",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +25,7 @@ from .events import (
     ToolCallEvent,
     ToolResultEvent,
 )
+from .generation import local_stream
 from .hybrid import CloudGate, Turn
 from .ledger import Ledger
 from .planner import Plan, Planner, ToolCall
@@ -76,7 +78,10 @@ class Agent:
         self._chat_backend = chat_backend
         self.notices: list[str] = list(self.registry.problems)
         self.message = ""  # the user's message of the current turn, for tools' contexts
-        self.tool_extras: dict[str, Any] = {}  # given to every tool's context (e.g. "cancel")
+        self.tool_extras: dict[str, Any] = {}  # given to every tool's context (a clock)
+        self.cancel: threading.Event | None = None  # a face's cancel flag, for tools
+        self.progress: Callable[[int, int, str], None] | None = None
+        self.models = _AgentModels(self)
         self.cloud = CloudGate(self.settings, self.registry, Ledger(self.db),
                                consent=self._consent, local=lambda: self._chat_backend,
                                notices=self.notices)
@@ -107,8 +112,10 @@ class Agent:
         return self._chat_backend
 
     def context(self) -> ToolContext:
-        return ToolContext(now=self.now(), session=self.session, agent=self,
-                           extras=dict(self.tool_extras), message=self.message)
+        return ToolContext(now=self.now(), session=self.session, models=self.models,
+                           settings=self.settings, registry=self.registry, cancel=self.cancel,
+                           progress=self.progress, message=self.message,
+                           extras=dict(self.tool_extras))
 
     # ------------------------------------------------------------------ planning
 
@@ -240,10 +247,10 @@ class Agent:
 
     def complete_for(
         self, data_class: str, messages: list[Message], *, max_tokens: int = 300,
-        temperature: float = 0.0, prefer_cloud: bool = False,
+        temperature: float = 0.0, prefer_cloud: bool = False, **options: Any,
     ) -> Iterator[str]:
-        """Stream a completion for a skill under the privacy policy (use it rather than
-        ``chat_backend.chat``). On the device unless a trigger escalates it (the user asked
+        """Stream a completion for a skill under the privacy policy (what ``ctx.models``
+        gives a skill inside an agent). On the device unless a trigger escalates it (the user asked
         for the cloud, the context or the requested length exceeds the local model, or
         ``prefer_cloud``) and the policy for ``data_class`` allows it; then redacted,
         consented and recorded in the ledger. Send retrieved excerpts, never whole files.
@@ -255,8 +262,8 @@ class Agent:
         if pieces is not None:
             yield from pieces
             return
-        yield from self.chat_backend.chat(messages, max_tokens=max_tokens,
-                                          temperature=temperature)
+        yield from local_stream(self.chat_backend, messages, max_tokens=max_tokens,
+                                temperature=temperature, **options)
 
     def _turn_now(self) -> Turn:
         """The turn a cloud request belongs to: the session's latest user message."""
@@ -404,6 +411,23 @@ def normalized(model: Any, given: dict[str, Any]) -> dict[str, Any]:
         if name in given or (value is not None and value != info.default):
             out[name] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
+
+
+@dataclass
+class _AgentModels:
+    """``ctx.models`` inside an agent: completions under the privacy policy."""
+
+    agent: Agent
+
+    def local(self) -> Backend:
+        return self.agent.chat_backend
+
+    def complete(self, data_class: str, messages: list[Message], *, max_tokens: int = 300,
+                 temperature: float = 0.0, prefer_cloud: bool = False,
+                 **options: Any) -> Iterator[str]:
+        return self.agent.complete_for(data_class, messages, max_tokens=max_tokens,
+                                       temperature=temperature, prefer_cloud=prefer_cloud,
+                                       **options)
 
 
 @dataclass

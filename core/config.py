@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from .errors import ConfigError
 from .paths import config_path, write_atomic
 
+GEMINI_BASE_URL_ENV = "CALVADOS_GEMINI_BASE_URL"  # another Gemini endpoint (a local stand-in)
+
 
 class Settings(BaseModel):
     """User settings. Lookup order: explicit value, ``config.toml``, environment."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import inspect
+import threading
 import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import docstring_parser
 from pydantic import (
@@ -22,20 +23,46 @@ from pydantic import (
 
 from .errors import PluginError, ToolArgumentError
 
+if TYPE_CHECKING:
+    from .backends.base import Backend, Message
+    from .config import Settings
+    from .registry import Registry
+    from .storage import Session
+
 MAX_ARGUMENT_CHARS = 4000  # longer text is an attachment, not an argument
 DATA_CLASSES = ("chat", "document", "travel", "story", "emotional", "external")
 
 
+class Models(Protocol):
+    """``ctx.models``: the one way a skill gets a model."""
+
+    def complete(self, data_class: str, messages: list[Message], *, max_tokens: int = 300,
+                 temperature: float = 0.0, prefer_cloud: bool = False,
+                 **options: Any) -> Iterator[str]:
+        """Stream a completion under the privacy policy: on the device unless routing sends
+        it to the cloud and the gate lets it out (``options`` such as ``repeat_penalty`` go
+        to the local model only)."""
+        ...
+
+    def local(self) -> Backend:
+        """The on-device chat model, for its window and tokenizer (``ModelError`` if none)."""
+        ...
+
+
 @dataclass
 class ToolContext:
-    """What a tool (and its argument validation) may see: the clock, the session, services."""
+    """What a tool (and its argument validation) may see: the clock, the session, models,
+    the settings, and the face's cancel flag and progress callback."""
 
     now: datetime
-    session: Any = None
-    agent: Any = None
-    confirm: Callable[[str], bool] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    session: Session | None = None
+    models: Models | None = None
+    settings: Settings | None = None
+    registry: Registry | None = None  # the agent's (its travel providers)
+    cancel: threading.Event | None = None  # set when the user cancels: stop between steps
+    progress: Callable[[int, int, str], None] | None = None  # (done, total, label)
     message: str = ""  # what the user said this turn: "the cheapest one", "export BK-2"
+    extras: dict[str, Any] = field(default_factory=dict)  # a host's own services (a clock)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import calvados
-from calvados import Message, ToolContext, ToolError, chat_backend, local_stream, sentences
+from calvados import Message, ToolContext, ToolError, models_of, sentences
 
 Audience = Literal["child", "teen", "adult"]
 Length = Literal["short", "medium", "long"]
@@ -192,15 +192,11 @@ Model = Callable[[list[Message], int], Iterator[str]]
 
 
 def _model(ctx: ToolContext | None) -> Model:
-    """Stream from the agent's policy-aware completion if it has one, else the local model."""
-    agent = ctx.agent if ctx is not None else None
-    complete_for = getattr(agent, "complete_for", None)
-    if complete_for is not None and (ctx is None or ctx.extras.get("backend") is None):
-        return lambda messages, max_tokens: complete_for(
-            "story", messages, max_tokens=max_tokens, temperature=TEMPERATURE)
-    backend = chat_backend(ctx)
-    return lambda messages, max_tokens: local_stream(
-        backend, messages, max_tokens=max_tokens, temperature=TEMPERATURE, repeat_penalty=1.3)
+    """Stream under the privacy policy (data class ``story``); the repeat penalty applies
+    when the local model writes."""
+    models = models_of(ctx)
+    return lambda messages, max_tokens: models.complete(
+        "story", messages, max_tokens=max_tokens, temperature=TEMPERATURE, repeat_penalty=1.3)
 
 
 def write_section(draft: Draft, model: Model, messages: list[Message], words: int) -> Iterator[str]:

@@ -23,10 +23,9 @@ from calvados import (
     CalvadosError,
     Message,
     ToolContext,
-    chat_backend,
     crisis,
     load_settings,
-    local_stream,
+    models_of,
     safety,
     sentences,
 )
@@ -106,8 +105,8 @@ Region = Annotated[str | None, BeforeValidator(_region)]
 def default_region(ctx: ToolContext | None) -> str | None:
     """The configured region (``settings.region``), else the locale's, else None."""
     configured = None
-    if ctx is not None and ctx.agent is not None:
-        configured = getattr(ctx.agent.settings, "region", None)
+    if ctx is not None and ctx.settings is not None:
+        configured = ctx.settings.region
     else:
         try:
             configured = load_settings().region
@@ -283,11 +282,12 @@ def _hints(said: str) -> list[str]:
 
 
 def _model_sentences(ctx: ToolContext | None, said: str) -> Iterator[str]:
-    """Checked sentences from the local model; stops at the first one that fails a check."""
+    """Checked sentences from the local model (``emotional`` data never leaves the device);
+    stops at the first one that fails a check."""
     messages: list[Message] = [{"role": "system", "content": COMFORT_SYSTEM},
                                {"role": "user", "content": said}]
-    stream = local_stream(chat_backend(ctx), messages, max_tokens=120, temperature=0.0,
-                          repeat_penalty=1.2)
+    stream = models_of(ctx).complete("emotional", messages, max_tokens=120, temperature=0.0,
+                                     repeat_penalty=1.2)
     count = 0
     for sentence in sentences(stream):
         if sentence == "\n":
@@ -395,12 +395,8 @@ def breathing_steps(minutes: int) -> list[tuple[str, int]]:
 
 
 def _stopper(ctx: ToolContext | None) -> Callable[[], bool]:
-    cancel = ctx.extras.get("cancel") if ctx is not None else None
-    if cancel is None:
-        return lambda: False
-    if hasattr(cancel, "is_set"):
-        return cancel.is_set  # type: ignore[no-any-return]
-    return cancel  # type: ignore[no-any-return]
+    cancel = ctx.cancel if ctx is not None else None
+    return cancel.is_set if cancel is not None else lambda: False
 
 
 def _wait_until(deadline: float, clock: Callable[[], float], sleep: Callable[[float], None],

@@ -92,3 +92,28 @@ def test_modules_stay_small_and_routing_is_pure() -> None:
         else:
             deps |= {alias.name for alias in node.names}
     assert deps == {"__future__", "re", "dataclasses", "typing", "safety", "planner"}, deps
+
+
+FACES = [*(CORE / "cli").glob("*.py"), *(CORE / "tui").rglob("*.py"),
+         *(CORE / "server").glob("*.py"), CORE / "mcp_server.py"]
+MODEL_TOOLING = {"distill.py", "evals.py"}  # commands that build and measure models
+
+
+def test_faces_talk_to_the_turn_api_never_to_a_backend_or_a_skill() -> None:
+    """The CLI, the TUI, the server and MCP drive ``Agent`` and read its events; they import
+    no model backend (its types aside) and no skill."""
+    wrong, seen = [], set()
+    for path in FACES:
+        if path.name in MODEL_TOOLING:
+            continue
+        for node in _imports(path):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [a.name for a in node.names]
+            seen.update(names)
+            for name in names:
+                parts = name.split(".")
+                backend = "backends" in parts and parts[-1] != "base"
+                if backend or "plugins" in parts or "hybrid" in parts:
+                    wrong.append(f"{path.relative_to(REPO)}: {name}")
+    assert wrong == []
+    assert {"agent", "events"} <= seen  # the walk sees the faces' imports of the turn API

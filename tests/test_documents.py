@@ -9,11 +9,18 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from calvados import Agent, Database, Session, ToolArgumentError, ToolContext, ToolError
+from calvados import (
+    Agent,
+    Database,
+    LocalModels,
+    Session,
+    ToolArgumentError,
+    ToolContext,
+    ToolError,
+)
 from calvados.plugins import documents
 from calvados.plugins.documents import ask_document, ocr, scan_document, summarize
 from calvados.plugins.documents.library import ScanCancelled
@@ -48,8 +55,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-def context(session: Session | None = None, **extras: Any) -> ToolContext:
-    return ToolContext(now=NOW, session=session, agent=extras.pop("agent", None), extras=extras)
+def context(session: Session | None = None, model: Any = None, **services: Any) -> ToolContext:
+    return ToolContext(now=NOW, session=session, models=LocalModels(model) if model else None,
+                       **services)
 
 
 @pytest.fixture
@@ -362,8 +370,8 @@ def test_ask_quotes_the_document_without_a_model(files: dict[str, Path],
     assert none["method"] == "not_found" and none["citations"] == []
 
 
-def _scripted_agent(scripted: Any, replies: list[str]) -> Any:
-    return SimpleNamespace(chat_backend=scripted(replies))
+def _scripted_model(scripted: Any, replies: list[str]) -> Any:
+    return scripted(replies)
 
 
 def test_model_answers_are_kept_only_when_the_text_supports_them(
@@ -371,18 +379,18 @@ def test_model_answers_are_kept_only_when_the_text_supports_them(
 ) -> None:
     run(scan_document, context(session), path=str(files["text_pdf"]))
     question = {"question": "What is the total due?"}
-    good = _scripted_agent(scripted, ["The total due is 375.00 pounds [p. 1]."])
-    answer = run(ask_document, context(session, agent=good), **question)
+    good = _scripted_model(scripted, ["The total due is 375.00 pounds [p. 1]."])
+    answer = run(ask_document, context(session, model=good), **question)
     assert answer["method"] == "model"
     assert answer["text"] == "The total due is 375.00 pounds [p. 1]."
-    uncited = _scripted_agent(scripted, ["The total due is 375.00 pounds."])
-    assert run(ask_document, context(session, agent=uncited), **question)["text"].endswith(
+    uncited = _scripted_model(scripted, ["The total due is 375.00 pounds."])
+    assert run(ask_document, context(session, model=uncited), **question)["text"].endswith(
         "[p. 1].")
     for invented in ("The total due is 999.00 pounds [p. 1].",
                      "The total due is 375.00 pounds [p. 7].",
                      "Payment goes to the royal treasury in gold coins [p. 1].", "NOT FOUND"):
-        agent = _scripted_agent(scripted, [invented])
-        answer = run(ask_document, context(session, agent=agent), **question)
+        model = _scripted_model(scripted, [invented])
+        answer = run(ask_document, context(session, model=model), **question)
         assert answer["method"] == "extractive" and "375.00" in answer["text"], invented
         assert "not supported" in answer["note"]
 
@@ -425,9 +433,9 @@ def test_map_reduce_summary_checks_every_sentence(
             text = final if "bullet points" in prompt else (first.group(1) if first else "")
             yield from (text[i : i + 5] for i in range(0, len(text), 5))
 
-    agent = SimpleNamespace(chat_backend=SmallModel())
+    model = SmallModel()
     seen: list[tuple[int, int]] = []
-    ctx = context(session, agent=agent, progress=lambda d, t, label: seen.append((d, t)))
+    ctx = context(session, model=model, progress=lambda d, t, label: seen.append((d, t)))
     chunks, result = run(summarize, ctx, path=str(pdf), length="short", format="bullets")
     assert result["method"] == "model+extractive"  # one invented line dropped, one quoted
     assert "Dragons" not in result["text"] and result["items"] == 3
@@ -437,11 +445,11 @@ def test_map_reduce_summary_checks_every_sentence(
                          "of plastic."]
     parts = seen[-1][1]
     assert parts >= 2 and seen[-parts:] == [(n, parts) for n in range(1, parts + 1)]
-    notes = agent.chat_backend.prompts[-1]
+    notes = model.prompts[-1]
     assert "bullet points" in notes and "Section 1." not in notes  # reads notes, not pages
-    assert len(agent.chat_backend.prompts) == parts + 1
+    assert len(model.prompts) == parts + 1
     cancel = threading.Event()
-    ctx = context(session, agent=agent, cancel=cancel, progress=lambda *_: cancel.set())
+    ctx = context(session, model=model, cancel=cancel, progress=lambda *_: cancel.set())
     with pytest.raises(ScanCancelled, match=f"summary of six.pdf cancelled after 1 of {parts}"):
         run(summarize, ctx, path=str(pdf))
 
@@ -457,7 +465,7 @@ def test_long_documents_are_condensed_before_the_model_reads_them(
 
     line = "Volunteers cleaned the beach and collected two tonnes of plastic."
     backend = SmallModel([line] * 20)
-    ctx = context(session, agent=SimpleNamespace(chat_backend=backend))
+    ctx = context(session, model=backend)
     _, result = run(summarize, ctx, length="short")
     assert result["method"] == "model+extractive" and result["text"].startswith(line)
     assert len(backend.prompts) in range(1, 10)  # at most 8 parts, then the final pass
@@ -579,8 +587,8 @@ def test_a_summary_never_changes_an_email_address(
     changed = ("Refunds are handled by writing to office@example.com for the office. "
                "The office opens at nine for visitors. "
                "Contact billing@example.com about complaints to the board.")
-    agent = SimpleNamespace(chat_backend=scripted([changed]))
-    _, result = run(summarize, context(session, agent=agent), path=str(note), length="short")
+    model = scripted([changed])
+    _, result = run(summarize, context(session, model=model), path=str(note), length="short")
     assert "example.com" not in result["text"] and "billing@" not in result["text"]
     assert "office@example.org" in result["text"]
 

@@ -81,7 +81,7 @@ def ask_notes(question: str, ctx: ToolContext) -> Iterator[str]:
     best = max(chunks, key=lambda c: len(words & set(c.lower().split())))
     messages = [{"role": "system", "content": "Answer from the excerpt only."},
                 {"role": "user", "content": f"Excerpt:\n{best}\n\nQuestion: {question}"}]
-    yield from ctx.agent.complete_for(notes["data_class"], messages)
+    yield from ctx.models.complete(notes["data_class"], messages)
 
 
 @tool(data_class="travel", needs_confirmation=True)

@@ -20,7 +20,7 @@ import httpx
 import openai
 import pytest
 import uvicorn
-from calvados import ConsentNeeded, Database, Session, tool
+from calvados import Database, Session, tool
 from calvados.backends.base import Backend
 from calvados.errors import ConfigError
 from calvados.planner import Planner
@@ -61,15 +61,13 @@ def book_table(name: str) -> dict[str, Any]:
 
 @tool(data_class="chat")
 def ask_cloud(question: str, ctx: Any) -> dict[str, Any]:
-    """Answer with the help of a cloud model (asks the policy's consent first).
+    """Answer with the help of a cloud model (the policy asks for consent first).
 
     Args:
         question: What to ask.
     """
-    ask = ConsentNeeded("gemini-test", ["chat"], question)
-    if not (ctx.agent.consent and ctx.agent.consent(ask)):
-        return {"text": "Kept on this device."}
-    return {"text": f"Cloud says: {question.upper()}"}
+    messages = [{"role": "user", "content": question}]
+    return {"text": "".join(ctx.models.complete("chat", messages, prefer_cloud=True))}
 
 
 def make_registry() -> Registry:
@@ -187,19 +185,30 @@ def test_confirmation_needed_unless_the_request_confirms(scripted: Any) -> None:
     assert done.model_extra["calvados"]["tools"][0]["status"] == "ok"
 
 
-def test_consent_refused_with_a_clear_error_unless_given(scripted: Any) -> None:
+def test_consent_refused_with_a_clear_error_unless_given(
+    scripted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A skill's own cloud request (``ctx.models.complete``) asks the request's consent."""
+    from calvados.config import Settings
+    from gemini_server import FakeGemini, Reply
+
     plan = 'ask_cloud(question="why is the sky blue")'
-    service = make_service(scripted, [plan, plan, plan])
-    with running(create_app(service)) as url:
-        oa = client(url)
-        with pytest.raises(openai.PermissionDeniedError) as refused:
-            ask(oa, "why is the sky blue? ask the cloud")
-        with pytest.raises(openai.PermissionDeniedError):
-            list(ask(oa, "why is the sky blue? ask the cloud", stream=True))
-        allowed = ask(oa, "why is the sky blue?", extra_body={"calvados": {"consent": True}})
+    with FakeGemini([Reply("Cloud says: WHY IS THE SKY BLUE")]) as fake:
+        monkeypatch.setenv("CALVADOS_GEMINI_BASE_URL", fake.url)
+        service = make_service(scripted, [plan, plan, plan], ["A local answer."] * 3)
+        service.settings = Settings(gemini_api_key="k-0123456789", gemini_timeout=5)
+        with running(create_app(service)) as url:
+            oa = client(url)
+            with pytest.raises(openai.PermissionDeniedError) as refused:
+                ask(oa, "why is the sky blue? ask the cloud")
+            with pytest.raises(openai.PermissionDeniedError):
+                list(ask(oa, "why is the sky blue? ask the cloud", stream=True))
+            assert fake.requests == []  # refused: nothing was sent
+            allowed = ask(oa, "why is the sky blue?", extra_body={"calvados": {"consent": True}})
+        assert len(fake.requests) == 1
     body = refused.value.body
     assert isinstance(body, dict) and body["code"] == "consent_required"
-    assert "gemini-test" in body["message"] and '"consent": true' in body["message"]
+    assert "gemini-2.5-flash" in body["message"] and '"consent": true' in body["message"]
     assert refused.value.response.json()["calvados"]["consent_needed"][0]["data_classes"] == [
         "chat"]
     session = refused.value.response.headers["x-calvados-session"]
@@ -376,11 +385,15 @@ def test_warm_loads_the_configured_models_without_leaving_a_session() -> None:
     from calvados.config import Settings
     from calvados.storage import list_sessions
 
-    service = AgentService(settings=Settings(planner="prompt"), registry=make_registry())
+    from calvados.student import shared_planner
+
+    settings, registry = Settings(planner="prompt"), make_registry()
+    service = AgentService(settings=settings, registry=registry)
     service.warm()
     assert service.chat_model == "smollm2-135m"
-    assert service._planner is not None and service._planner.style == "fewshot"
     assert list_sessions(Database()) == []
+    warmed = shared_planner(settings, registry)  # what warm() loaded, from the one cache
+    assert warmed.style == "fewshot" and service.agent(None).planner is warmed
 
 
 # ---------------------------------------------------------------------------- access log

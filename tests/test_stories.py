@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from calvados import Agent, ToolContext, ToolError
+from calvados import Agent, LocalModels, ToolContext, ToolError
 from calvados.backends.base import Backend, Message
 from calvados.plugins.stories import BANDS, child_safe, count_words, soften, tell_story
 from calvados.registry import get_registry
@@ -56,7 +56,7 @@ class StoryBackend(Backend):
 
 def tell(args: dict[str, Any], backend: Backend, session: Session | None = None,
          ) -> tuple[str, dict[str, Any]]:
-    ctx = ToolContext(now=NOW, session=session, extras={"backend": backend})
+    ctx = ToolContext(now=NOW, session=session, models=LocalModels(backend))
     chunks: list[str] = []
     final: dict[str, Any] = {}
     for item in tell_story.run(args, ctx):

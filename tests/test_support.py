@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,9 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
-from calvados import Agent, ToolArgumentError, ToolContext
+from calvados import Agent, LocalModels, ToolArgumentError, ToolContext
 from calvados.backends.base import Backend
 from calvados.config import Settings
 from calvados.errors import ModelError
@@ -138,7 +140,7 @@ def test_a_bad_configured_region_falls_back_instead_of_failing(
 
 def comfort_ctx(reply: str | None) -> tuple[ToolContext, ScriptedBackend]:
     backend = ScriptedBackend([reply] if reply is not None else [])
-    return ToolContext(now=NOW, extras={"backend": backend}), backend
+    return ToolContext(now=NOW, models=LocalModels(backend)), backend
 
 
 GOOD = ("It sounds like the exam is weighing on you. It makes sense to feel nervous before "
@@ -190,7 +192,7 @@ def test_comfort_without_a_local_model_still_answers() -> None:
         def complete(self, prompt: str, **kwargs: Any) -> Iterator[str]:
             raise ModelError("model smollm2-135m: file missing")
 
-    ctx = ToolContext(now=NOW, extras={"backend": Missing()})
+    ctx = ToolContext(now=NOW, models=LocalModels(Missing()))
     _, result = run(comfort, {"feeling": "worried", "situation": "my job"}, ctx)
     assert result["source"] == "template"
     assert result["text"].startswith("It sounds like you're feeling worried. Your job: that")
@@ -211,7 +213,7 @@ def test_the_sentence_check_allows_the_users_own_words() -> None:
 
 
 def test_comfort_reply_from_the_real_local_model(smollm2: Backend) -> None:
-    ctx = ToolContext(now=NOW, extras={"backend": smollm2})
+    ctx = ToolContext(now=NOW, models=LocalModels(smollm2))
     args = {"feeling": "anxious", "situation": "I have a job interview tomorrow"}
     chunks, result = run(comfort, args, ctx)
     text = result["text"]
@@ -243,9 +245,9 @@ class FakeClock:
         self.now += seconds
 
 
-def breathe(minutes: int, clock: FakeClock, lag: float = 0.0,
-            **extras: Any) -> tuple[list[tuple[float, str]], dict[str, Any]]:
-    ctx = ToolContext(now=NOW, extras={"clock": clock, "sleep": clock.sleep, **extras})
+def breathe(minutes: int, clock: FakeClock, lag: float = 0.0, cancel: threading.Event | None = None
+            ) -> tuple[list[tuple[float, str]], dict[str, Any]]:
+    ctx = ToolContext(now=NOW, cancel=cancel, extras={"clock": clock, "sleep": clock.sleep})
     shown: list[tuple[float, str]] = []
     final: dict[str, Any] = {}
     for item in breathing_exercise.run({"minutes": minutes}, ctx):
@@ -282,7 +284,12 @@ def test_a_slow_consumer_does_not_stretch_the_exercise() -> None:
 def test_breathing_can_be_stopped_mid_step() -> None:
     clock = FakeClock()
     stop_at = 1000.0 + 12 * 3 + 5  # during the fourth breath's hold
-    shown, result = breathe(5, clock, cancel=lambda: clock.now >= stop_at)
+
+    class StopAt(threading.Event):  # set once the fake clock passes stop_at
+        def is_set(self) -> bool:
+            return clock.now >= stop_at
+
+    shown, result = breathe(5, clock, cancel=StopAt())
     assert not result["completed"] and result["breaths"] == 3
     assert result["seconds"] == pytest.approx(41.0, abs=0.25)
     assert shown[-1][1].startswith("Stopped after 3 breaths")
@@ -339,8 +346,9 @@ DOC = REPO / "docs" / "support.md"
 def test_the_docs_python_samples_run() -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text("utf-8"), re.S)
     assert blocks
-    for block in blocks:
-        exec(compile(block, str(DOC), "exec"), {})  # noqa: S102
+    with mock.patch.dict(os.environ):  # a sample that turns the detector on, for itself only
+        for block in blocks:
+            exec(compile(block, str(DOC), "exec"), {})  # noqa: S102
 
 
 def test_the_docs_console_sample_is_what_the_command_prints() -> None:

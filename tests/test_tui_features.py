@@ -153,9 +153,9 @@ async def test_long_scan_shows_progress_and_esc_stops_it(tmp_path: Path) -> None
             path: The file.
         """
         for page in range(1, 301):
-            if ctx.extras["cancel"].is_set():
+            if ctx.cancel.is_set():
                 raise calvados.ToolError(f"scan cancelled after {page - 1} of 300 pages")
-            ctx.extras["progress"](page, 300, "scanning big.pdf")
+            ctx.progress(page, 300, "scanning big.pdf")
             assert gate.acquire(timeout=10)
         return {"text": "Scanned."}
 

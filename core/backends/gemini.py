@@ -20,12 +20,13 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from ..config import GEMINI_BASE_URL_ENV
 from ..errors import CloudError, CloudUnreachable, one_line
 from ..hookspecs import hookimpl
 from .base import Backend, BackendOptions, Message
 
 DEFAULT_MODEL = "gemini-2.5-flash"
-BASE_URL_ENV = "CALVADOS_GEMINI_BASE_URL"
+BASE_URL_ENV = GEMINI_BASE_URL_ENV
 API_VERSION = "v1beta"
 
 

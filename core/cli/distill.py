@@ -59,10 +59,13 @@ def distill() -> None:
                    "continued training keeps what the student knew.")
 @click.option("--replay-count", default=0, show_default=True,
               help="How many samples to draw from --replay.")
+@click.option("--extra-share", default=0.2, show_default=True,
+              help="Share of offline samples that read tools from the prompt (synthetic "
+                   "tools, or built-in requests with unrelated tools beside them).")
 def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float,
              exclude_files: tuple[str, ...], teacher_data: str | None, refill: int,
              sessions: int, steps: int, state_share: float, replay: str | None,
-             replay_count: int) -> None:
+             replay_count: int, extra_share: float) -> None:
     """Training data from every registered tool (third-party plugins included)."""
     import random
 
@@ -85,7 +88,8 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
     registry = get_registry()
     rng = random.Random(seed)
     samples = [with_state(rng, s) if rng.random() < state_share else s
-               for s in offline_samples(count, registry, seed=seed, exclude=exclude)]
+               for s in offline_samples(count, registry, seed=seed, extra_share=extra_share,
+                                        exclude=exclude)]
     samples += session_samples(sessions, registry, seed=seed, exclude=exclude)
     samples += session_samples(steps, registry, seed=seed + 1, exclude=exclude, steps=True)
     if replay:
@@ -112,7 +116,7 @@ def generate(out: str, count: int, seed: int, teacher: str, rewrite_share: float
                                        "teacher_kinds": dict(Counter(s.kind for s in collected)),
                                        "refill": refill, "sessions": sessions, "steps": steps,
                                        "state_share": state_share, "replay": replay,
-                                       "replay_count": replay_count,
+                                       "replay_count": replay_count, "extra_share": extra_share,
                                        "tools": tools, "excluded_messages": len(exclude)})
     click.echo(f"wrote {len(records)} samples to {out} ({rewritten} rewritten by the teacher, "
                f"{len(collected)} collected from it)")

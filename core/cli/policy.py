@@ -42,8 +42,7 @@ def policy() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def policy_show(as_json: bool) -> None:
     """Each data class with its rule (deny / ask / allow) and where the rule comes from."""
-    from ..backends.gemini import BASE_URL_ENV
-    from ..config import load_settings
+    from ..config import GEMINI_BASE_URL_ENV, load_settings
 
     current = Policy.load()
     settings = load_settings()
@@ -51,7 +50,7 @@ def policy_show(as_json: bool) -> None:
             for c in DEFAULTS]
     cloud = {"model": settings.gemini_model,
              "api_key": "set" if settings.gemini_api_key else "missing",
-             "endpoint": os.environ.get(BASE_URL_ENV) or "Google (default)",
+             "endpoint": os.environ.get(GEMINI_BASE_URL_ENV) or "Google (default)",
              "timeout_s": settings.gemini_timeout, "retries": settings.gemini_retries}
     if as_json:
         print_json({"policy": rows, "cloud": cloud})

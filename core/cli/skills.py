@@ -11,7 +11,6 @@ from ..events import Token, ToolResultEvent
 from ..planner import ToolCall, render_tool
 from ..registry import get_registry
 from ..terminal import printable
-from ..tools import ToolContext
 from . import cli
 from .common import confirm_on_tty, parse_now, print_json, typed_session
 
@@ -79,7 +78,7 @@ def run(tool_name: str, assignments: tuple[str, ...], now: str | None, session_i
             raise CalvadosError(f"expected key=value, got {item!r}")
         arguments[key] = value
     agent = Agent(typed_session(session_id), now=parse_now(now), confirm=confirm_on_tty(yes))
-    _report_progress(agent)
+    agent.progress = _print_progress  # long work (multi-page scans, summaries) on stderr
     result, streamed = _run_streaming(agent, tool_name, arguments, stream=not as_json)
     if as_json:
         print_json({"tool": tool_name, "arguments": arguments, "session": agent.session.id,
@@ -106,18 +105,6 @@ def _run_streaming(
             result = event
     assert result is not None
     return result, streamed
-
-
-def _report_progress(agent: Any) -> None:
-    """Tools doing long work (multi-page scans, summaries) report progress on stderr."""
-    make_context = agent.context
-
-    def context() -> ToolContext:
-        ctx: ToolContext = make_context()
-        ctx.extras.setdefault("progress", _print_progress)
-        return ctx
-
-    agent.context = context
 
 
 def _print_progress(done: int, total: int, label: str) -> None:

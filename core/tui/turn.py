@@ -128,19 +128,19 @@ def sessions_of(agent: Agent) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def tool_extras(agent: Agent, turn: int, post: Post, stop: threading.Event) -> Iterator[None]:
-    """While a turn runs, tools see ``stop`` as ``ctx.extras["cancel"]`` (long scans and the
-    breathing exercise stop at once) and report progress to the screen."""
+def tool_services(agent: Agent, turn: int, post: Post,
+                  stop: threading.Event) -> Iterator[None]:
+    """While a turn runs, tools see ``stop`` as ``ctx.cancel`` (long scans and the breathing
+    exercise stop at once) and report progress to the screen through ``ctx.progress``."""
 
     def progress(done: int, total: int, label: str) -> None:
         post(TurnProgress(turn, done, total, label))
 
-    agent.tool_extras.update(cancel=stop, progress=progress)
+    agent.cancel, agent.progress = stop, progress
     try:
         yield
     finally:
-        agent.tool_extras.pop("cancel", None)
-        agent.tool_extras.pop("progress", None)
+        agent.cancel = agent.progress = None
 
 
 def drive_turn(
@@ -148,7 +148,7 @@ def drive_turn(
     stop: threading.Event,
 ) -> None:
     """Run one message through ``agent.chat``, posting every event, until done or stopped."""
-    with tool_extras(agent, turn, post, stop):
+    with tool_services(agent, turn, post, stop):
         _drive(agent, message, turn, post, lambda: worker.is_cancelled or stop.is_set())
 
 
@@ -205,7 +205,7 @@ def drive_scan(
     if SCAN_TOOL not in agent.registry.tools:
         post(TurnDone(turn, "failed", NO_SCAN))
         return
-    with tool_extras(agent, turn, post, stop):
+    with tool_services(agent, turn, post, stop):
         _scan(agent, request, turn, post, stop)
 
 

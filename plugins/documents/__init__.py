@@ -3,8 +3,8 @@
 Tools: ``scan_document``, ``ask_document``, ``summarize`` (data class ``document``).
 Which scanned document a follow-up means ("the invoice", "notice.png") is resolved in
 code after planning (:mod:`.refs`).
-Long work reports progress through ``ctx.extras["progress"]`` (``fn(done, total, label)``)
-and stops between pages when ``ctx.extras["cancel"]`` (a ``threading.Event``) is set.
+Long work reports progress through ``ctx.progress`` (``fn(done, total, label)``) and stops
+between pages when ``ctx.cancel`` (a ``threading.Event``) is set.
 """
 
 from __future__ import annotations

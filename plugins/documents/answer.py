@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import islice
 from typing import Any
 
-from calvados import ToolContext
+from calvados import Message, ToolContext
 
 from .library import generate, local_model
 from .store import Chunk, Document, DocumentStore
@@ -43,7 +43,7 @@ def answer(
         chunks = list(islice(store.chunks(document.id), TOP_CHUNKS))
     backend, note = local_model(ctx)
     if backend is not None and chunks:
-        reply = _ask_model(backend, question, chunks)
+        reply = _ask_model(ctx, question, chunks)
         verified = verify(reply, chunks)
         if verified is not None:
             return {**result, **verified, "method": "model", "model": backend.model_name}
@@ -57,14 +57,14 @@ def answer(
     return {**result, **quoted, "method": "extractive"}
 
 
-def _ask_model(backend: Any, question: str, chunks: list[Chunk]) -> str:
+def _ask_model(ctx: ToolContext, question: str, chunks: list[Chunk]) -> str:
     excerpts = "\n\n".join(f"[p. {c.page}] {c.text}" for c in chunks)[:MAX_EXCERPT_CHARS]
-    messages = [
+    messages: list[Message] = [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": f"Excerpts:\n{excerpts}\n\nQuestion: {question}"},
     ]
     try:
-        return "".join(generate(backend, messages, ANSWER_TOKENS)).strip()
+        return "".join(generate(ctx, messages, ANSWER_TOKENS)).strip()
     except (ValueError, RuntimeError, OSError):  # e.g. the prompt does not fit the context
         return ""
 

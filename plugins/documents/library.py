@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from calvados import Database, ToolContext, ToolError, sha256_file
+from calvados import Database, Message, ToolContext, ToolError, sha256_file
 
 from .ocr import Page, open_source
 from .store import Document, DocumentStore
@@ -45,34 +45,33 @@ def session_id(ctx: ToolContext) -> str | None:
 
 
 def report(ctx: ToolContext, done: int, total: int, label: str) -> None:
-    """Tell the caller's progress callback (``ctx.extras["progress"]``), if any."""
-    callback = ctx.extras.get("progress")
-    if callback is not None:
-        callback(done, total, label)
+    """Tell the caller's progress callback (``ctx.progress``), if any."""
+    if ctx.progress is not None:
+        ctx.progress(done, total, label)
 
 
 def check_cancel(ctx: ToolContext, message: str) -> None:
-    """Stop between pages when the caller set ``ctx.extras["cancel"]`` (a threading.Event)."""
-    flag = ctx.extras.get("cancel")
-    if flag is not None and flag.is_set():
+    """Stop between pages when the caller set ``ctx.cancel``."""
+    if ctx.cancel is not None and ctx.cancel.is_set():
         raise ScanCancelled(message)
 
 
 def local_model(ctx: ToolContext) -> tuple[Any, str | None]:
     """The on-device chat model, or ``(None, reason)`` when there is none to use."""
-    agent = ctx.agent
-    if agent is None:
+    if ctx.models is None:
         return None, "no local model in this context"
     try:
-        return agent.chat_backend, None
+        return ctx.models.local(), None
     except Exception as exc:  # a missing or broken model means extractive answers, not a crash
         log.warning("local model unavailable: %s", exc)
         return None, f"local model unavailable ({' '.join(str(exc).split())[:120]})"
 
 
-def generate(backend: Any, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
-    """Stream the model's reply (greedy, so answers are reproducible)."""
-    yield from backend.chat(messages, max_tokens=max_tokens, temperature=0.0)
+def generate(ctx: ToolContext, messages: list[Message], max_tokens: int) -> Iterator[str]:
+    """Stream the reply under the privacy policy (data class ``document``; greedy, so answers
+    are reproducible). Only for a context whose :func:`local_model` was found."""
+    assert ctx.models is not None
+    yield from ctx.models.complete("document", messages, max_tokens=max_tokens, temperature=0.0)
 
 
 # --------------------------------------------------------------------------- files

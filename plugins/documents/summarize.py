@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from calvados import ToolContext
+from calvados import Message, ToolContext
 
 from .library import check_cancel, generate, local_model, report
 from .text import Sentence, content_words, page_sentences, source_index, split_items, support
@@ -175,7 +175,7 @@ def _model_summary(ctx: ToolContext, backend: Any, job: Job) -> Iterator[str]:
         texts = list(_map(ctx, backend, job, windows, level))
         windows = pack(backend, texts, budget)
     source = windows[0] if windows else ""
-    yield from _final(backend, job, source, stems, nums)
+    yield from _final(ctx, job, source, stems, nums)
 
 
 def pack(backend: Any, texts: list[str], budget: int) -> list[str]:
@@ -211,7 +211,7 @@ def _map(ctx: ToolContext, backend: Any, job: Job, windows: list[str], level: in
         check_cancel(ctx, f"summary of {job.label} cancelled after {done} of {total} parts")
         prompt = (f"Text:\n{window}\n\n"
                   f"State the key facts of this text in {MAP_ITEMS} short sentences.")
-        reply = "".join(generate(backend, _messages(prompt), MAP_TOKENS))
+        reply = "".join(generate(ctx, _messages(prompt), MAP_TOKENS))
         stems, nums = source_index(window)
         kept = [i for i in split_items(reply) if support(i, stems, nums) >= MIN_SUPPORT]
         if not kept:  # nothing usable: keep this part's most central sentences instead
@@ -221,7 +221,8 @@ def _map(ctx: ToolContext, backend: Any, job: Job, windows: list[str], level: in
         yield " ".join(kept[:MAP_ITEMS])
 
 
-def _final(backend: Any, job: Job, source: str, stems: set[str], nums: set[str]) -> Iterator[str]:
+def _final(ctx: ToolContext, job: Job, source: str, stems: set[str],
+           nums: set[str]) -> Iterator[str]:
     """Stream the final summary one verified sentence (or bullet) at a time."""
     count = job.spec.items
     shape = (f"as {count} bullet points, one per line starting with '- '"
@@ -231,7 +232,7 @@ def _final(backend: Any, job: Job, source: str, stems: set[str], nums: set[str])
     original = " ".join(text for _, text in job.sections)
     buffer = ""
     emitted = 0
-    stream = generate(backend, _messages(prompt), job.spec.tokens)
+    stream = generate(ctx, _messages(prompt), job.spec.tokens)
     try:
         for piece in stream:
             buffer += piece
@@ -290,5 +291,5 @@ def _accept(item: str, stems: set[str], nums: set[str], seen: list[set[str]]) ->
     return True
 
 
-def _messages(prompt: str) -> list[dict[str, str]]:
+def _messages(prompt: str) -> list[Message]:
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}]

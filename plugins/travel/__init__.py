@@ -72,7 +72,7 @@ __all__ = [
 # --------------------------------------------------------------------------- services
 
 def _providers(ctx: ToolContext) -> list[TravelProvider]:
-    registry = ctx.agent.registry if ctx.agent is not None else calvados.get_registry()
+    registry = ctx.registry if ctx.registry is not None else calvados.get_registry()
     return list(registry.travel_providers)
 
 
@@ -362,7 +362,7 @@ def export_itinerary(
         chosen = [b for b in booking_store.all_bookings(db) if b.when(now) == "upcoming"]
         if not chosen:
             raise TravelError("no upcoming bookings to export (see list_bookings)")
-    settings = getattr(ctx.agent, "settings", None) or load_settings()
+    settings = ctx.settings or load_settings()
     allowed = [Path(p) for p in settings.export_folders]
     written = write_itinerary(chosen, target_path(path, booking_id, now, allowed), now)
     events = sum(len(b.segments) for b in chosen)
