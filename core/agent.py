@@ -21,6 +21,8 @@ from .events import (
     Event,
     Final,
     Notice,
+    Planned,
+    Screened,
     Token,
     ToolCallEvent,
     ToolResultEvent,
@@ -28,7 +30,7 @@ from .events import (
 from .generation import local_stream
 from .hybrid import CloudGate, Turn
 from .ledger import Ledger
-from .planner import Plan, Planner, ToolCall
+from .planner import NO_TOOL, Plan, Planner, ToolCall
 from .registry import Registry, get_registry
 from .routing import asks_for_cloud
 from .storage import Database, Session
@@ -154,6 +156,7 @@ class Agent:
         yield from self._notices()
         said = [m["content"] for m in history if m["role"] == "user"]
         verdict = safety.screen(message, said)
+        yield Screened(crisis=verdict.crisis, reason=verdict.reason)
         if verdict.crisis:
             self.cloud.keep_local(self.session, "crisis")
             yield from self._crisis(message)
@@ -162,6 +165,7 @@ class Agent:
             return
         plan = self._answering(message, history) or self.plan(message, history)
         plan.calls = [self.resolved(call) for call in plan.calls]
+        yield _planned(plan)
         if plan.direct:
             yield from self._reply(message, history, plan)
             return
@@ -178,6 +182,8 @@ class Agent:
             if not (yield from self._execute(plan.calls, run)):
                 break
             plan = self._observe(message, history, run, before)
+            if plan.raw:
+                yield _planned(plan, observed=True)
         yield from self._notices()
         text = "\n\n".join(run.texts)
         self.session.add_message("assistant", text, tools=run.used, where=where)
@@ -441,6 +447,13 @@ class _Run:
     @property
     def used(self) -> list[str]:
         return [call.tool for call in self.done]
+
+
+def _planned(plan: Plan, observed: bool = False) -> Planned:
+    unreadable = not plan.calls and plan.raw.strip() not in ("", NO_TOOL)
+    return Planned(calls=[{"tool": c.tool, "arguments": c.arguments} for c in plan.calls],
+                   raw=plan.raw, model=plan.model, latency_ms=plan.latency_ms,
+                   observed=observed, error="the plan could not be read" if unreadable else None)
 
 
 def _held(references: list[str]) -> set[str]:

@@ -71,3 +71,44 @@ class ConsentNeeded(Event):
     data_classes: list[str]
     text: str
     approved: bool = False
+
+
+# ---------------------------------------------------------------------------- step records
+# What the turn did, step by step (docs/architecture.md): faces may show them or ignore
+# them. A step's execution is recorded by its ToolResultEvent, the reply by Final.
+
+
+@dataclass(kw_only=True)
+class Step(Event):
+    """One step of a turn; ``error`` says why it failed, if it did."""
+
+    error: str | None = None
+
+
+@dataclass(kw_only=True)
+class Screened(Step):
+    """The safety screen's verdict on the message (with the earlier user turns)."""
+
+    crisis: bool
+    reason: str = ""
+
+
+@dataclass(kw_only=True)
+class Planned(Step):
+    """A plan: the calls (arguments resolved against the session), the planner's raw text,
+    its model and time; ``observed`` when planned again after a step's results."""
+
+    calls: list[dict[str, Any]]
+    raw: str
+    model: str
+    latency_ms: float
+    observed: bool = False
+
+
+@dataclass(kw_only=True)
+class Routed(Step):
+    """Where a reply is answered (``local`` or ``cloud``), the trigger and why."""
+
+    where: str
+    trigger: str = ""
+    reason: str = ""

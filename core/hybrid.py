@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from . import safety
 from .backends.base import Message
 from .errors import CloudError, CloudUnreachable, one_line
-from .events import ConsentNeeded, Event, Notice, Token
+from .events import ConsentNeeded, Event, Notice, Routed, Token
 from .ledger import Entry, Ledger
 from .planner import ToolCall
 from .policy import Policy, Verdict
@@ -155,6 +155,7 @@ class CloudGate:
         route = Route("turn" if plan is None else "plan", context_tokens=tokens,
                       local_window=self._window())
         decision = decide(message, plan, route)
+        yield Routed(where=decision.where, trigger=decision.trigger, reason=decision.reason)
         if not decision.cloud:
             return None
         policy = self.policy()

@@ -14,8 +14,12 @@ from calvados import (
     Event,
     Final,
     Notice,
+    Planned,
+    Routed,
+    Screened,
     Session,
     SessionNotFound,
+    Step,
     Token,
     ToolCallEvent,
     ToolContext,
@@ -111,7 +115,8 @@ def make_agent(scripted, registry: Registry, plans: list[str], replies: list[str
 
 
 def kinds(events: list[Event]) -> list[str]:
-    return [type(e).__name__ for e in events]
+    """The events a face acts on (step records aside: see test_step_records_tell_the_turn)."""
+    return [type(e).__name__ for e in events if not isinstance(e, Step)]
 
 
 def test_multi_step_plan_runs_every_call_in_order(scripted, registry) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +124,8 @@ def test_multi_step_plan_runs_every_call_in_order(scripted, registry) -> None:  
                        ['add_note(text="milk")\nadd_note(text="eggs")\nlist_notes()'])
     events = list(agent.chat("note milk and eggs, then show my notes"))
     assert kinds(events) == ["ToolCallEvent", "ToolResultEvent"] * 3 + ["Final"]
-    assert events[0] == ToolCallEvent("add_note", {"text": "milk"})
+    assert [e for e in events if not isinstance(e, Step)][0] == ToolCallEvent(
+        "add_note", {"text": "milk"})
     final = events[-1]
     assert isinstance(final, Final)
     assert final.tools == ["add_note", "add_note", "list_notes"]
@@ -128,6 +134,25 @@ def test_multi_step_plan_runs_every_call_in_order(scripted, registry) -> None:  
     assert [c["status"] for c in agent.session.tool_calls()] == ["ok", "ok", "ok"]
     assert agent.session.get_state("notes") == ["milk", "eggs"]
     assert [m["role"] for m in agent.session.messages()] == ["user", "assistant"]
+
+
+def test_step_records_tell_the_turn(scripted, registry) -> None:  # type: ignore[no-untyped-def]
+    """Screened -> Planned -> (the call's events) ... and a reply's route, with errors said."""
+    agent = make_agent(scripted, registry, ['add_note(text="milk")', "search_flights(origin=",
+                                            "none"], ["Hello!"])
+    events = list(agent.chat("note milk"))
+    screened, planned = [e for e in events if isinstance(e, Step)]
+    assert screened == Screened(crisis=False)
+    assert isinstance(planned, Planned) and planned.error is None and not planned.observed
+    assert planned.calls == [{"tool": "add_note", "arguments": {"text": "milk"}}]
+    assert planned.raw == 'add_note(text="milk")' and planned.model == "scripted"
+    unreadable = [e for e in agent.chat("hm") if isinstance(e, Planned)]
+    assert unreadable[0].error == "the plan could not be read" and unreadable[0].calls == []
+    steps = [e for e in agent.chat("hello there") if isinstance(e, Step)]
+    assert [type(e).__name__ for e in steps] == ["Screened", "Planned", "Routed"]
+    assert steps[-1] == Routed(where="local")  # a greeting stays on the device
+    crisis = [e for e in agent.chat("I want to kill myself") if isinstance(e, Screened)]
+    assert crisis[0].crisis and crisis[0].reason
 
 
 def test_max_steps_stops_the_loop(scripted, registry) -> None:  # type: ignore[no-untyped-def]

@@ -86,3 +86,40 @@ def test_the_student_books_the_cheapest_and_exports_it(
     (it,) = results(agent, "now cancel it")  # "it" is the latest booking of the session
     assert it.tool == "cancel_booking" and it.text.startswith("Cancelled BK-2 "), it.text
 
+
+
+def test_the_student_searches_then_books_the_cheapest_in_one_turn(
+    smollm2: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One request, two steps: the search's offers are observed, the cheapest is booked."""
+    from calvados import ConfirmationNeeded
+    from calvados.plugins.travel import store
+
+    tokens = (uuid.UUID(int=n) for n in itertools.count(1))
+    monkeypatch.setattr(store.uuid, "uuid4", lambda: next(tokens))
+    asked: list[ConfirmationNeeded] = []
+    agent = student_agent(smollm2, confirm=lambda request: asked.append(request) or True)
+    steps = results(agent, "find the cheapest flight from Boston to Lisbon on March 3 and book it")
+    assert [s.tool for s in steps] == ["search_flights", "book_offer"], steps
+    offers = steps[0].result["offers"]
+    cheapest = min(offers, key=lambda o: o["price"])
+    assert steps[1].text.startswith(f"Booked {cheapest['id']} as BK-1"), steps[1].text
+    (confirmation,) = asked  # asked once, for the booking, with what it refers to
+    assert confirmation.arguments == {"offer_id": cheapest["id"]}
+    assert "Lisbon" in confirmation.details or "LIS" in confirmation.details
+    assert [c["tool"] for c in agent.session.tool_calls()] == ["search_flights", "book_offer"]
+
+
+@pytest.mark.skipif(not b.FONT.exists(), reason="fonts-dejavu-core is needed to render pages")
+def test_the_student_scans_then_summarizes_in_one_turn(
+    smollm2: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = student_agent(smollm2)
+    _ = agent.planner
+    monkeypatch.setenv("HOME", str(tmp_path))
+    b.save_png(b.render(b.NOTICE), tmp_path / "notice.png")
+    steps = results(agent, "scan ~/notice.png and summarize it")
+    assert [s.tool for s in steps] == ["scan_document", "summarize"], steps
+    assert all(s.error is None for s in steps), steps
+    assert steps[1].result["document"]["name"] == "notice.png"
+    assert "water" in steps[1].text.lower()

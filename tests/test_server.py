@@ -384,7 +384,6 @@ def test_policy_ask_needs_the_request_to_consent(
 def test_warm_loads_the_configured_models_without_leaving_a_session() -> None:
     from calvados.config import Settings
     from calvados.storage import list_sessions
-
     from calvados.student import shared_planner
 
     settings, registry = Settings(planner="prompt"), make_registry()
