@@ -21,6 +21,7 @@ from .events import (
     Event,
     Final,
     Notice,
+    Paced,
     Planned,
     Screened,
     Token,
@@ -343,7 +344,10 @@ class Agent:
             chunks: list[str] = []
             value: Any = None
             for item in iter_result(tool.call(model, ctx)):  # validated once, above
-                if isinstance(item, str):
+                if isinstance(item, Paced):
+                    chunks.append(item.text + "\n")
+                    yield Token(item.text + "\n", source=call.tool, paced=item)
+                elif isinstance(item, str):
                     chunks.append(item)
                     yield Token(item, source=call.tool)
                 else:

@@ -11,12 +11,25 @@ class Event:
     """Base class of everything :meth:`Agent.chat` yields."""
 
 
+@dataclass(frozen=True)
+class Paced:
+    """A timed step a tool streams (a guided exercise): its text, how long it lasts, and how
+    a progress bar moves over it: ``rise``, ``full``, ``fall`` or ``none``. Faces show it
+    live (the TUI's paced view); as text it is one line."""
+
+    text: str
+    seconds: float
+    shape: str = "none"
+
+
 @dataclass
 class Token(Event):
-    """A piece of streamed text, from the reply model or from a streaming tool."""
+    """A piece of streamed text, from the reply model or from a streaming tool (``paced``
+    when the tool streamed a :class:`Paced` step)."""
 
     text: str
     source: str = "reply"
+    paced: Paced | None = None
 
 
 @dataclass

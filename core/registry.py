@@ -51,6 +51,10 @@ class Registry:
         if builtin:
             self.builtin_tools.add(tool.name)
 
+    def attachment_tool(self) -> Tool | None:
+        """The tool that reads a file the user attaches (``attaches=True``), if any."""
+        return next((t for t in self.tools.values() if t.attaches), None)
+
     def tool(self, name: str) -> Tool:
         try:
             return self.tools[name]

@@ -88,6 +88,7 @@ class Tool:
     wants_context: bool = False
     describe: Callable[[BaseModel, ToolContext], str] | None = None
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None
+    attaches: bool = False  # reads a file the user attaches (``path=``, optional ``language=``)
 
     def prepared(self, arguments: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
         """``arguments`` after the tool's ``prepare`` (references resolved, one value split
@@ -218,6 +219,7 @@ def tool(
     check: Callable[[Any, ToolContext], Any] | None = None,
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
     describe: Callable[[BaseModel, ToolContext], str] | None = None,
+    attaches: bool = False,
 ) -> Any:
     """Decorator: turn a typed, documented function into a :class:`Tool`.
 
@@ -226,7 +228,8 @@ def tool(
     ``prepare(raw, ctx)`` runs before it on the raw arguments and returns them, for a value
     that fills several fields ("Dec 5-8" is a check-in and a check-out) or a reference to
     resolve against the session ("the cheapest one"). ``describe(args, ctx)`` says in words
-    what a call refers to, for its confirmation.
+    what a call refers to, for its confirmation. ``attaches=True`` makes it the tool a
+    face runs on a file the user attaches (the TUI's ``/scan`` and ``/attach``).
     """
 
     def wrap(f: Callable[..., Any]) -> Tool:
@@ -239,6 +242,7 @@ def tool(
             check=check,
             prepare=prepare,
             describe=describe,
+            attaches=attaches,
         )
 
     return wrap(func) if func is not None else wrap
@@ -254,6 +258,7 @@ def make_tool(
     check: Callable[[Any, ToolContext], Any] | None = None,
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
     describe: Callable[[BaseModel, ToolContext], str] | None = None,
+    attaches: bool = False,
 ) -> Tool:
     """Build a Tool from a function; fails loudly if a hint or a description is missing."""
     tool_name = name or func.__name__
@@ -302,6 +307,7 @@ def make_tool(
         wants_context=wants_context,
         describe=describe,
         prepare=prepare,
+        attaches=attaches,
     )
 
 

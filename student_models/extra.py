@@ -259,6 +259,50 @@ FAKE_TOOLS += [
     ),
 ]
 
+# Catalogue tools: "what X are there?" with an optional enumerated filter, the shape of a
+# plugin's list_* tool; a catalogue question is a call when such a tool is listed.
+_CATALOGUE = (
+    ("what {kind} {things} are there?", True), ("which {kind} {things} do you know?", True),
+    ("list the {kind} {things}", True), ("what {kind} {things} do you have?", True),
+    ("show me the {kind} {things}", True),
+    ("which {things} do you know?", False), ("what {things} are available?", False),
+    ("list all the {things}", False),
+)
+
+
+def _catalogue(name: str, things: str, field: str, kinds: tuple[str, ...],
+               description: str) -> FakeTool:
+    templates = tuple(
+        (text.replace("{things}", things).replace("{kind}", "{k}"),
+         {field: "{k}"} if filtered else {})
+        for text, filtered in _CATALOGUE)
+    signature = f"{name}({field}: {'|'.join(kinds)} = null): {description}"
+    return FakeTool(signature, templates, {"k": kinds})
+
+
+FAKE_TOOLS += [
+    _catalogue("list_voices", "voices", "language", ("english", "french", "german", "spanish"),
+               "List the voices the reader can speak with."),
+    _catalogue("list_fonts", "fonts", "style", ("serif", "sans", "mono", "script"),
+               "List the installed fonts."),
+    _catalogue("list_currencies", "currencies", "region", ("europe", "asia", "americas"),
+               "List the currencies the wallet supports."),
+    _catalogue("list_sensors", "sensors", "room", ("kitchen", "bedroom", "garage", "office"),
+               "List the smart-home sensors."),
+    FakeTool(
+        "convert_currency(amount: number, from_currency: usd|eur|gbp|jpy, to_currency: "
+        "usd|eur|gbp|jpy): Convert an amount between currencies.",
+        (
+            ("convert {a} {f} to {t}", {"amount": "{a}", "from_currency": "{f}",
+                                        "to_currency": "{t}"}),
+            ("how much is {a} {f} in {t}", {"amount": "{a}", "from_currency": "{f}",
+                                            "to_currency": "{t}"}),
+        ),
+        {"a": _f("20", "150", "9.99", "1000"), "f": _f("usd", "eur", "gbp"),
+         "t": _f("jpy", "eur", "usd")},
+    ),
+]
+
 
 def _number(text: str) -> int | float | str:
     if text.isdigit():

@@ -15,7 +15,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from calvados import Agent, LocalModels, ToolArgumentError, ToolContext
+from calvados import Agent, LocalModels, Paced, ToolArgumentError, ToolContext
 from calvados.backends.base import Backend
 from calvados.config import Settings
 from calvados.errors import ModelError
@@ -26,6 +26,7 @@ from calvados.plugins.support import (
     BREATHING_HINT,
     RESOURCES_HINT,
     breathing_exercise,
+    breathing_steps,
     check_sentence,
     comfort,
     crisis_resources,
@@ -251,8 +252,9 @@ def breathe(minutes: int, clock: FakeClock, lag: float = 0.0, cancel: threading.
     shown: list[tuple[float, str]] = []
     final: dict[str, Any] = {}
     for item in breathing_exercise.run({"minutes": minutes}, ctx):
-        if isinstance(item, str):
-            shown.append((round(clock() - 1000.0, 3), item))
+        if isinstance(item, str | Paced):
+            shown.append((round(clock() - 1000.0, 3), item if isinstance(item, str) else
+                          item.text))
             clock.now += lag  # a slow screen
         else:
             final = item
@@ -319,12 +321,11 @@ def test_breathing_minutes_are_bounded(minutes: int) -> None:
         breathing_exercise.validate({"minutes": minutes}, ToolContext(now=NOW))
 
 
-def test_the_chat_ui_reads_each_streamed_step() -> None:
-    breathing_view = pytest.importorskip("calvados.tui.widgets.breathing")
-    shown, _ = breathe(1, FakeClock())
-    steps = [breathing_view.Step.parse(s) for _, s in shown[1:4]]
-    assert [(s.phase, s.seconds) for s in steps] == [("in", 4.0), ("hold", 2.0), ("out", 6.0)]
-    assert breathing_view.Step.parse(shown[0][1]).phase == "other"
+def test_each_breath_is_three_paced_steps() -> None:
+    """The steps are typed (a face paces them without reading their words)."""
+    steps = breathing_steps(1)
+    assert [(s.shape, s.seconds) for s in steps[:3]] == [("rise", 4), ("full", 2), ("fall", 6)]
+    assert len(steps) == 15 and all(isinstance(s, Paced) for s in steps)
 
 
 def test_support_tools_are_emotional_and_registered_with_examples() -> None:

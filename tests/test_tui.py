@@ -66,18 +66,21 @@ def breathing_tool(gate: threading.Semaphore | None = None) -> Tool:
     """A paced exercise; with a ``gate`` each step after the first waits for a release."""
 
     @calvados.tool(name="breathing_exercise", data_class="emotional")
-    def breathing(minutes: int = 1) -> Iterator[str]:
+    def breathing(minutes: int = 1) -> Iterator[str | calvados.Paced]:
         """A paced breathing exercise.
 
         Args:
             minutes: How long.
         """
-        steps = ["Breathe in for 4 seconds\n", "Hold for 4 seconds\n",
-                 "Breathe out for 6 seconds\n"]
+        yield "Slow breathing, together.\n"
+        steps = [calvados.Paced("Breathe in for 4 seconds", 4, "rise"),
+                 calvados.Paced("Hold for 4 seconds", 4, "full"),
+                 calvados.Paced("Breathe out for 6 seconds", 6, "fall")]
         for i, step in enumerate(steps * minutes):
             if gate is not None and i:
                 assert gate.acquire(timeout=10)
             yield step
+        yield "Well done.\n"
 
     return breathing
 

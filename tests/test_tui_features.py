@@ -15,7 +15,7 @@ from calvados.policy import DEFAULTS, Policy
 from calvados.registry import get_registry
 from calvados.tui import CalvadosApp
 from calvados.tui.screens import HelpScreen, SettingsScreen
-from calvados.tui.widgets import BreathingView, ToolCard
+from calvados.tui.widgets import PacedView, ToolCard
 from test_tui import (
     DOCS,
     SIZE,
@@ -37,22 +37,23 @@ async def test_breathing_exercise_is_shown_live() -> None:
     rig = Rig(["breathing_exercise(minutes=2)"], [], [breathing_tool(gate)])
     async with rig.app().run_test(size=SIZE) as pilot:
         view = await say(pilot, "help me breathe")
-        await until(pilot, lambda: view.query(BreathingView))
-        live = view.query_one(BreathingView)
-        step = live.query_one("#breathing-step")
+        await until(pilot, lambda: view.query(PacedView))
+        live = view.query_one(PacedView)
+        assert live.title == "Slow breathing, together."  # what the tool said first
+        step = live.query_one("#paced-step")
         await until(pilot, lambda: str(step.content) == "Breathe in for 4 seconds")
-        bar_view = live.query_one("#breathing-bar")
+        bar_view = live.query_one("#paced-bar")
         await until(pilot, lambda: str(bar_view.content).startswith("██"))  # filling up
         gate.release()
         await until(pilot, lambda: str(step.content) == "Hold for 4 seconds")
-        assert str(live.query_one("#breathing-count").content) == "step 2"
+        assert str(live.query_one("#paced-count").content) == "step 2"
         gate.release(4)
         await finished(pilot, view)
-        assert [s.phase for s in live.steps] == ["in", "hold", "out"] * 2
-        assert [s.seconds for s in live.steps[:3]] == [4.0, 4.0, 6.0]
+        assert [s.shape for s in live.steps] == ["rise", "full", "fall"] * 2
+        assert [s.seconds for s in live.steps[:3]] == [4, 4, 6]
         assert live.steps[-1].text == "Breathe out for 6 seconds"
         assert str(step.content) == "Finished. Well done."
-        assert str(live.query_one("#breathing-count").content) == "done · 6 steps"
+        assert str(live.query_one("#paced-count").content) == "done · 6 steps"
         assert view.text == ""  # the steps are in the live view, not repeated as text
         assert view.where_text.endswith("tools: breathing_exercise")
 
@@ -77,28 +78,29 @@ async def test_esc_stops_the_real_breathing_exercise_at_once() -> None:
         assert app.agent is not None
         app.agent.tool_extras.update(clock=lambda: clock[0], sleep=sleep)
         view = await say(pilot, "help me breathe for a minute")
-        await until(pilot, lambda: view.query(BreathingView))
-        live = view.query_one(BreathingView)
-        await until(pilot, lambda: len(live.steps) == 2 and slept)  # breath 1, in: waiting
-        assert live.steps[1].phase == "in" and live.steps[1].seconds == 4.0
+        await until(pilot, lambda: view.query(PacedView))
+        live = view.query_one(PacedView)
+        await until(pilot, lambda: len(live.steps) == 1 and slept)  # breath 1, in: waiting
+        assert live.steps[0].shape == "rise" and live.steps[0].seconds == 4
+        assert live.title.startswith("Breathing exercise: 1 minute")
         await pilot.press("escape")
         before = len(slept)
         resume.set()
         await until(pilot, lambda: view.state == "cancelled")
         assert len(slept) == before  # it stopped at once, not at the end of the 4 s step
-        assert str(live.query_one("#breathing-count").content) == "stopped"
+        assert str(live.query_one("#paced-count").content) == "stopped"
     (user, reply) = stored(rig.agents[0])
     assert "Breath 1 of " in reply[1] and "breathe in slowly" in reply[1]
 
 
-def test_breathing_steps_are_paced() -> None:
-    from calvados.tui.widgets.breathing import Step, bar
+def test_paced_steps_fill_the_bar_by_their_shape() -> None:
+    from calvados import Paced
+    from calvados.tui.widgets.paced import bar, fill
 
-    inhale, hold, exhale = (Step.parse(t) for t in (
-        "Inhale slowly… 4 s", "Hold your breath (7 seconds)", "Exhale in 8 seconds"))
-    assert (inhale.phase, hold.phase, exhale.phase) == ("in", "hold", "out")
-    assert (inhale.seconds, hold.seconds, exhale.seconds) == (4.0, 7.0, 8.0)
-    assert inhale.fill(0.5) == 0.5 and hold.fill(0.2) == 1.0 and exhale.fill(0.25) == 0.75
+    inhale, hold, exhale, other = (Paced("a", 4, "rise"), Paced("b", 7, "full"),
+                                   Paced("c", 8, "fall"), Paced("d", 3))
+    assert fill(inhale, 0.5) == 0.5 and fill(hold, 0.2) == 1.0 and fill(exhale, 0.25) == 0.75
+    assert fill(other, 0.5) == 0.0 and fill(inhale, 2.0) == 1.0
     assert bar(0.5, 10) == "█████░░░░░"
 
 
@@ -108,7 +110,7 @@ async def test_scan_without_the_document_skill_says_so() -> None:
     async with rig.app().run_test(size=SIZE) as pilot:
         view = await say(pilot, "/scan ~/letter.pdf")
         await until(pilot, lambda: view.state == "failed")
-        assert "the scan_document skill is not installed" in view.where_text
+        assert "no installed skill reads attached files" in view.where_text
         assert stored(rig.agents[0]) == []
 
 
@@ -145,7 +147,7 @@ async def test_scan_runs_the_document_skill(tmp_path: Path) -> None:
 async def test_long_scan_shows_progress_and_esc_stops_it(tmp_path: Path) -> None:
     gate = threading.Semaphore(0)
 
-    @calvados.tool(name="scan_document", data_class="document")
+    @calvados.tool(name="scan_document", data_class="document", attaches=True)
     def scan_document(path: str, ctx: ToolContext) -> dict[str, Any]:
         """Read a long document page by page.
 
@@ -190,7 +192,7 @@ async def test_file_picker_attaches_a_document(tmp_path: Path, monkeypatch: Any)
 
     seen: list[str] = []
 
-    @calvados.tool(name="scan_document", data_class="document")
+    @calvados.tool(name="scan_document", data_class="document", attaches=True)
     def scan_document(path: str) -> dict[str, Any]:
         """Read a document.
 
@@ -253,7 +255,8 @@ async def test_help_starts_with_what_to_ask_then_every_binding() -> None:
     from textual.widgets import Markdown
     from textual.widgets._markdown import MarkdownH2, MarkdownTableContent
 
-    rig = Rig([], [], [])
+    registry = get_registry()
+    rig = Rig([], [], list(registry.tools.values()), registry=registry)
     doc = DOCS.read_text("utf-8")
     async with rig.app().run_test(size=SIZE) as pilot:
         app = await ready(pilot)
@@ -264,11 +267,13 @@ async def test_help_starts_with_what_to_ask_then_every_binding() -> None:
         assert isinstance(first, MarkdownH2) and str(first.content) == "What you can ask"
         assert scroll.scroll_y == 0 and first.region.y <= scroll.region.y + 1  # shown first
         shown = screen.query_one("#help-text", Markdown).source
-        for example in ("summarize the letter", "when does the lease end?", "flights from",
-                        "a hotel in", "book the cheapest", "show my bookings", "cancel booking",
-                        "export my itinerary", "story", "anxious", "breathing", "crisis lines",
-                        "cloud"):
-            assert example in shown
+        for tool in registry.tools.values():  # every installed tool's first example
+            assert f"- {tool.examples[0].message}" in shown, tool.name
+        for heading in ("**Documents (attach a file with `/scan PATH` or `ctrl+o`)**",
+                        "**Travel (some ask for your OK first)**",
+                        "**Support (kept on this device)**", "**Stories**"):
+            assert heading in shown
+        assert "cloud" in shown
         assert shown.index("What you can ask") < shown.index("## Keys")
         keys = [key for key, _ in app.key_help()]
         assert {"escape", "ctrl+n", "f2", "ctrl+o", "f1", "f3", "ctrl+t", "ctrl+q",

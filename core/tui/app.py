@@ -14,6 +14,7 @@ from textual.worker import NoActiveWorker, get_current_worker
 
 from ..agent import Agent
 from ..events import ConfirmationNeeded, ConsentNeeded
+from ..registry import get_registry
 from .commands import binding_rows
 from .screens.chat import ChatScreen
 from .screens.confirm import ConfirmScreen
@@ -84,7 +85,8 @@ class CalvadosApp(App[None]):
         from .screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.key_help()))
+            registry = self.agent.registry if self.agent is not None else get_registry()
+            self.push_screen(HelpScreen(self.key_help(), registry))
 
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen

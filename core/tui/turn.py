@@ -24,9 +24,8 @@ from ..storage import Database, Session, list_sessions
 
 Post = Callable[[Message], Any]
 AgentFactory = Callable[[str | None], Agent]
-SCAN_TOOL = "scan_document"
 NO_SCAN = (
-    "Documents are not available: the scan_document skill is not installed "
+    "Documents are not available: no installed skill reads attached files "
     "(see: calvados skills list)."
 )
 
@@ -201,31 +200,33 @@ class ScanRequest:
 def drive_scan(
     agent: Agent, request: ScanRequest, turn: int, post: Post, stop: threading.Event
 ) -> None:
-    """Attach a document: run ``scan_document`` through the agent and keep it in the session."""
-    if SCAN_TOOL not in agent.registry.tools:
+    """Attach a document: run the skill that reads attached files (``attaches=True``, the
+    documents skill's ``scan_document``) through the agent and keep it in the session."""
+    reader = agent.registry.attachment_tool()
+    if reader is None:
         post(TurnDone(turn, "failed", NO_SCAN))
         return
     with tool_services(agent, turn, post, stop):
-        _scan(agent, request, turn, post, stop)
+        _scan(agent, reader.name, request, turn, post, stop)
 
 
 def _scan(
-    agent: Agent, request: ScanRequest, turn: int, post: Post, stop: threading.Event
+    agent: Agent, tool: str, request: ScanRequest, turn: int, post: Post, stop: threading.Event
 ) -> None:
-    where = f"on-device: {SCAN_TOOL}"
+    where = f"on-device: {tool}"
     agent.session.add_message("user", f"/scan {shlex.join([request.path])}")
-    post(TurnEvent(turn, ToolCallEvent(SCAN_TOOL, request.arguments)))
+    post(TurnEvent(turn, ToolCallEvent(tool, request.arguments)))
     try:
-        result = agent.run_tool(SCAN_TOOL, request.arguments)
+        result = agent.run_tool(tool, request.arguments)
     except Exception as exc:  # run_tool records tool errors; anything else is reported here
         agent.session.add_message("assistant", "", error=one_line(exc))
         post(TurnDone(turn, "failed", one_line(exc)))
         return
     post(TurnEvent(turn, result))
     if stop.is_set():
-        agent.session.add_message("assistant", result.text, tools=[SCAN_TOOL], cancelled=True)
+        agent.session.add_message("assistant", result.text, tools=[tool], cancelled=True)
         post(TurnDone(turn, "cancelled", "", sessions_of(agent)))
         return
-    agent.session.add_message("assistant", result.text, tools=[SCAN_TOOL], where=where)
-    post(TurnEvent(turn, Final(result.text, agent.session.id, where, [SCAN_TOOL])))
+    agent.session.add_message("assistant", result.text, tools=[tool], where=where)
+    post(TurnEvent(turn, Final(result.text, agent.session.id, where, [tool])))
     post(TurnDone(turn, "done", "", sessions_of(agent)))

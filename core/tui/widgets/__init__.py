@@ -1,15 +1,15 @@
 """Widgets of the chat UI."""
 
-from .breathing import BreathingView
 from .busy import BusyIndicator
 from .messages import NoticeLine, ReplyView, UserMessage
+from .paced import PacedView
 from .sidebar import SessionSidebar
 from .tool_card import ToolCard
 
 __all__ = [
-    "BreathingView",
     "BusyIndicator",
     "NoticeLine",
+    "PacedView",
     "ReplyView",
     "SessionSidebar",
     "ToolCard",

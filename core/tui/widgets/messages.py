@@ -20,15 +20,15 @@ from ...events import (
     Event,
     Final,
     Notice,
+    Paced,
     Token,
     ToolCallEvent,
     ToolResultEvent,
 )
 from ...terminal import printable
-from .breathing import BreathingView
+from .paced import PacedView
 from .tool_card import ToolCard
 
-BREATHING = "breathing_exercise"
 MODEL_SOURCES = ("reply", "cloud")  # text a model wrote (Markdown); tools write plain text
 _LEDGER = re.compile(r"ledger #(\d+)")
 
@@ -146,7 +146,8 @@ class ReplyView(Vertical):
         self._error = error
         self._stream: MarkdownStream | None = None
         self._card: ToolCard | None = None
-        self._breathing: BreathingView | None = None
+        self._paced: PacedView | None = None  # a tool's paced steps, shown live
+        self._paced_tool = ""
         self._stopped_late: list[ToolCard] = []  # failed after esc: stopped by it
         self.results: list[ToolResultEvent] = []
         self.state = "live" if where is None and not (cancelled or error) else "done"
@@ -217,9 +218,9 @@ class ReplyView(Vertical):
         """Show one agent event."""
         if isinstance(event, Token):
             self.tokens += 1
-            if event.source == BREATHING and self._breathing is not None:
-                self._breathing.feed(event.text)
-            else:
+            if event.paced is not None:
+                await self._pace(event.source, event.paced)
+            elif event.source != self._paced_tool:  # its closing words: the view says them
                 await self._write(event.text, event.source)
         elif isinstance(event, Notice):
             await self.mount(NoticeLine(event.text), before=self.markdown)
@@ -231,6 +232,18 @@ class ReplyView(Vertical):
             self._end_tool(event)
         elif isinstance(event, Final):
             await self.finish(event)
+
+    async def _pace(self, tool: str, step: Paced) -> None:
+        """A paced step: the first opens the live view, titled with what the tool said
+        before it (its introduction), which then leaves the text."""
+        if self._paced is None:
+            self._paced_tool = tool
+            self._paced = PacedView(self.text.strip() or tool)
+            await self.mount(self._paced, before=self.query_one(".cards"))
+            self.text = ""
+            self.plain.update("")
+            self.plain.display = False
+        self._paced.feed(step)
 
     async def _write(self, text: str, source: str) -> None:
         """Stream text: a model's as Markdown, a tool's as plain text (its lines kept)."""
@@ -250,9 +263,6 @@ class ReplyView(Vertical):
     async def _start_tool(self, event: ToolCallEvent) -> None:
         self._card = ToolCard(event.tool, event.arguments)
         await self.query_one(".cards", Vertical).mount(self._card)
-        if event.tool == BREATHING:
-            self._breathing = BreathingView()
-            await self.mount(self._breathing, before=self.query_one(".cards"))
 
     def _end_tool(self, event: ToolResultEvent) -> None:
         self.results.append(event)
@@ -260,8 +270,8 @@ class ReplyView(Vertical):
             self._card.finish(event.text, event.result, event.error)
             if self.state == "cancelling" and self._card.status == "failed":
                 self._stopped_late.append(self._card)
-        if event.tool == BREATHING and self._breathing is not None:
-            self._breathing.finish("stopped: " + event.error if event.error else "")
+        if event.tool == self._paced_tool and self._paced is not None:
+            self._paced.finish("stopped: " + event.error if event.error else "")
 
     async def _stop_stream(self) -> None:
         if self._stream is not None:
@@ -269,11 +279,12 @@ class ReplyView(Vertical):
             self._stream = None
 
     def _display_text(self, final: Final) -> str:
-        """The final text, minus what the breathing view already showed."""
+        """The final text, minus what the paced view already showed."""
         texts = [r.text for r in self.results if r.text]
-        if self._breathing is None or final.text != "\n\n".join(texts):
+        if self._paced is None or final.text != "\n\n".join(texts):
             return final.text
-        return "\n\n".join(r.text for r in self.results if r.text and r.tool != BREATHING)
+        return "\n\n".join(r.text for r in self.results
+                           if r.text and r.tool != self._paced_tool)
 
     async def finish(self, final: Final) -> None:
         await self._stop_stream()
@@ -306,8 +317,8 @@ class ReplyView(Vertical):
     async def cancelled(self) -> None:
         await self._stop_stream()
         self.state = "cancelled"
-        if self._breathing is not None and not self._breathing.finished:
-            self._breathing.finish("stopped")
+        if self._paced is not None and not self._paced.finished:
+            self._paced.finish("stopped")
         for card in self.cards:
             if card.running or card in self._stopped_late:
                 card.stopped("cancelled", "(cancelled before it finished)")
