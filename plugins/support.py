@@ -22,6 +22,7 @@ import calvados
 from calvados import (
     CalvadosError,
     Message,
+    Paced,
     ToolContext,
     crisis,
     load_settings,
@@ -382,15 +383,15 @@ INHALE, HOLD, EXHALE = 4, 2, 6  # seconds: 12 s per breath, five breaths a minut
 SLICE = 0.25  # the longest a pending stop waits
 
 
-def breathing_steps(minutes: int) -> list[tuple[str, int]]:
-    """(text, seconds) for each step of ``minutes`` of paced breathing."""
+def breathing_steps(minutes: int) -> list[Paced]:
+    """Each step of ``minutes`` of paced breathing: the lungs fill, stay full, empty."""
     breaths = minutes * 60 // (INHALE + HOLD + EXHALE)
     steps = []
     for n in range(1, breaths + 1):
-        steps += [(f"Breath {n} of {breaths}: breathe in slowly through your nose ({INHALE} s)",
-                   INHALE),
-                  (f"Hold gently ({HOLD} s)", HOLD),
-                  (f"Breathe out slowly through your mouth ({EXHALE} s)", EXHALE)]
+        steps += [Paced(f"Breath {n} of {breaths}: breathe in slowly through your nose "
+                        f"({INHALE} s)", INHALE, "rise"),
+                  Paced(f"Hold gently ({HOLD} s)", HOLD, "full"),
+                  Paced(f"Breathe out slowly through your mouth ({EXHALE} s)", EXHALE, "fall")]
     return steps
 
 
@@ -438,11 +439,11 @@ def breathing_exercise(
     start = clock()
     deadline, done = start, 0
     try:
-        for text, seconds in steps:
+        for step in steps:
             if stopped():
                 break
-            yield text + "\n"
-            deadline += seconds
+            yield step
+            deadline += step.seconds
             if not _wait_until(deadline, clock, sleep, stopped):
                 break
             done += 1

@@ -123,6 +123,7 @@ SummaryFormat = Annotated[Literal["paragraph", "bullets"], BeforeValidator(_form
 
 @tool(
     data_class="document",
+    attaches=True,  # /scan and /attach in the TUI
     examples=[
         ("scan ~/Documents/passport.png", {"path": "~/Documents/passport.png"}),
         ("read the text in receipt.jpg", {"path": "receipt.jpg"}),
