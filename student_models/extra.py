@@ -259,14 +259,12 @@ FAKE_TOOLS += [
     ),
 ]
 
-# Catalogue tools: "what X are there?" with an optional enumerated filter, the shape of a
-# plugin's list_* tool; a catalogue question is a call when such a tool is listed.
+# Catalogue tools: "what X are there?" with an enumerated filter, the shape of a plugin's
+# list_* tool; a catalogue question is a call, with the kind it names, when one is listed.
 _CATALOGUE = (
     ("what {kind} {things} are there?", True), ("which {kind} {things} do you know?", True),
     ("list the {kind} {things}", True), ("what {kind} {things} do you have?", True),
-    ("show me the {kind} {things}", True),
-    ("which {things} do you know?", False), ("what {things} are available?", False),
-    ("list all the {things}", False),
+    ("show me the {kind} {things}", True), ("are there any {kind} {things}?", True),
 )
 
 

@@ -234,8 +234,8 @@ def test_shipped_student_uses_a_third_party_plugin_without_retraining(
     cases = [  # the model card lists what it misses (convert_units needs retraining)
         ("which mass units do you know?", [{"tool": "list_units", "arguments": {
             "dimension": "mass"}}]),
-        ("what length units are there?", [{"tool": "list_units", "arguments": {
-            "dimension": "length"}}]),
+        ("what temperature units are there?", [{"tool": "list_units", "arguments": {
+            "dimension": "temperature"}}]),
         ("flights from Boston to Denver tomorrow", [{"tool": "search_flights", "arguments": {
             "origin": "Boston", "destination": "Denver", "depart_date": "2026-11-28"}}]),
         ("hello", []),
