@@ -39,6 +39,7 @@ from .paths import model_cache_dir, user_dir
 from .planner import Plan, ToolCall
 from .registry import get_registry
 from .storage import Database, Session, utcnow
+from .text import fold_accents
 from .tools import Models, Tool, ToolContext, tool
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "LocalModels",
     "Models",
     "models_of",
+    "fold_accents",
     "ToolError",
     "ToolNotFound",
     "ToolResultEvent",

@@ -20,13 +20,13 @@ A forcing phrase ("on purpose", "deliberately") overrides ``unless``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import safety_model
 from .safety_rules import FIRST_PERSON, FORCING, FRAMING, INTENT, NEGATION, RELATIVE, Rule
 from .safety_rules_intl import RULES
+from .text import fold_accents
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,7 @@ def _deleet(token: str) -> str:
 
 def normalize(message: str) -> str:
     """Lowercase ASCII-ish text with contractions expanded and punctuation spaced out."""
-    text = unicodedata.normalize("NFKD", message.translate(_CHARS).lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_CHARS)
+    text = fold_accents(message.translate(_CHARS).lower()).translate(_CHARS)
     text = " ".join(_deleet(tok) for tok in text.split())
     for pattern, repl in _CONTRACTIONS:
         text = pattern.sub(repl, text)

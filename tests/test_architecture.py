@@ -117,3 +117,12 @@ def test_faces_talk_to_the_turn_api_never_to_a_backend_or_a_skill() -> None:
                     wrong.append(f"{path.relative_to(REPO)}: {name}")
     assert wrong == []
     assert {"agent", "events"} <= seen  # the walk sees the faces' imports of the turn API
+
+
+def test_accents_are_folded_in_one_place() -> None:
+    from calvados import fold_accents
+
+    assert fold_accents("Zürich, déçu, São Paulo, ﬁle") == "Zurich, decu, Sao Paulo, file"
+    users = [p.relative_to(REPO).as_posix() for folder in (CORE, REPO / "plugins")
+             for p in folder.rglob("*.py") if "combining(" in p.read_text("utf-8")]
+    assert users == ["core/text.py"]

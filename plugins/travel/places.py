@@ -14,12 +14,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Annotated, Any
 
 import airportsdata
+from calvados import fold_accents
 from pydantic import BeforeValidator
 from rapidfuzz import fuzz, process
 
@@ -105,9 +105,7 @@ class City:
 @functools.lru_cache(maxsize=65536)
 def norm(text: str) -> str:
     """Casefolded, accent-free, punctuation-free form used for name lookups."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = fold_accents(text)
     text = _APOSTROPHES.sub("", text.casefold())
     text = _SAINT.sub("saint", _NON_ALNUM.sub(" ", text))
     return " ".join(_FORT.sub("fort", text).split())
