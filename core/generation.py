@@ -1,4 +1,4 @@
-"""Text generation for skills: the on-device chat model a skill should use, a stream that
+"""Text generation for skills: the models a skill uses outside an agent, a local stream that
 tolerates backends without some options, and a stream grouped into whole sentences."""
 
 from __future__ import annotations
@@ -38,11 +38,6 @@ class LocalModels:
 def models_of(ctx: ToolContext | None) -> Models:
     """The context's models, or the configured local model when it has none."""
     return ctx.models if ctx is not None and ctx.models is not None else LocalModels()
-
-
-def chat_backend(ctx: ToolContext | None) -> Backend:
-    """The on-device chat model of the context (see :func:`models_of`)."""
-    return models_of(ctx).local()
 
 
 def local_stream(backend: Backend, messages: list[Message], **options: Any) -> Iterator[str]:
