@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 from calvados.backends.llama_cpp import LlamaCppBackend
-from calvados.models import _smollm2_path
+from calvados.models import model_file
 from calvados.plugins.stories import BANDS, child_safe, tell_story
 from calvados.tools import ToolContext
 
@@ -21,7 +21,8 @@ TOPICS = [("a little fox who learns to swim", "child"),
 
 def main() -> None:
     lengths = sys.argv[1:] or list(BANDS)
-    backend = LlamaCppBackend(_smollm2_path(), model_name="smollm2-135m", n_ctx=2048)
+    backend = LlamaCppBackend(
+        str(model_file("smollm2-135m")), model_name="smollm2-135m", n_ctx=2048)
     ctx = ToolContext(now=datetime(2026, 11, 27), extras={"backend": backend})
     for length in lengths:
         for topic, audience in TOPICS:

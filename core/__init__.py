@@ -21,25 +21,28 @@ from .events import (
     ConfirmationNeeded,
     ConsentNeeded,
     Event,
+    Executed,
     Final,
     Notice,
     Paced,
     Planned,
+    Replied,
     Routed,
     Screened,
     Step,
     Token,
     ToolCallEvent,
     ToolResultEvent,
+    Validated,
 )
-from .generation import LocalModels, models_of, sentences
-from .hookspecs import hookimpl
+from .generation import LocalModels, models_of
+from .hookspecs import hookimpl, hookspec
 from .models import sha256_file
 from .paths import model_cache_dir, user_dir
 from .planner import Plan, ToolCall
 from .registry import get_registry
 from .storage import Database, Session, utcnow
-from .text import fold_accents
+from .text import fold_accents, sentences, split_sentences
 from .tools import Models, Tool, ToolContext, tool
 
 __all__ = [
@@ -53,10 +56,13 @@ __all__ = [
     "Event",
     "Final",
     "Paced",
+    "Executed",
     "Planned",
+    "Replied",
     "Routed",
     "Screened",
     "Step",
+    "Validated",
     "Message",
     "ModelError",
     "Notice",
@@ -82,12 +88,14 @@ __all__ = [
     "crisis",
     "get_registry",
     "hookimpl",
+    "hookspec",
     "sha256_file",
     "load_settings",
     "model_cache_dir",
     "one_line",
     "safety",
     "sentences",
+    "split_sentences",
     "tool",
     "user_dir",
     "utcnow",

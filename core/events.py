@@ -88,7 +88,8 @@ class ConsentNeeded(Event):
 
 # ---------------------------------------------------------------------------- step records
 # What the turn did, step by step (docs/architecture.md): faces may show them or ignore
-# them. A step's execution is recorded by its ToolResultEvent, the reply by Final.
+# them. A step's execution is recorded by its ToolResultEvent (also named Executed), the
+# reply by Final (also named Replied).
 
 
 @dataclass(kw_only=True)
@@ -125,3 +126,16 @@ class Routed(Step):
     where: str
     trigger: str = ""
     reason: str = ""
+
+
+@dataclass(kw_only=True)
+class Validated(Step):
+    """A call's arguments as the tool gets them (validated once, normalized, secrets
+    masked), or why they were refused."""
+
+    tool: str
+    arguments: dict[str, Any]
+
+
+Executed = ToolResultEvent
+Replied = Final

@@ -1,9 +1,8 @@
 """Text generation for skills: the models a skill uses outside an agent, a local stream that
-tolerates backends without some options, and a stream grouped into whole sentences."""
+tolerates backends without some options."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -47,27 +46,3 @@ def local_stream(backend: Backend, messages: list[Message], **options: Any) -> I
     except TypeError:
         options.pop("repeat_penalty", None)
         return backend.chat(messages, **options)
-
-
-_SENTENCE_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bMs)(?<!\bSt)[.!?…]+[\"'”’)]*\s+|\n\s*"
-)
-
-
-def sentences(stream: Iterator[str]) -> Iterator[str]:
-    """Group a token stream into sentences (a paragraph break is returned as ``"\\n"``).
-
-    Text left over at the end counts only if it ends like a sentence: a reply cut off by
-    its token budget does not end mid-thought.
-    """
-    buffer = ""
-    for piece in stream:
-        buffer += piece
-        while (m := _SENTENCE_END.search(buffer)) is not None:
-            sentence, buffer = buffer[: m.end()].strip(), buffer[m.end():]
-            if sentence:
-                yield sentence
-            if "\n\n" in m.group(0) or m.group(0).strip() == "" and "\n" in m.group(0):
-                yield "\n"
-    if re.search(r"[.!?…][\"'”’)]*$", buffer.strip()):
-        yield buffer.strip()

@@ -1,4 +1,5 @@
-"""Every extension point of Calvados, one ``register_*`` hook each."""
+"""The core's extension points, one ``register_*`` hook each. A skill may declare its own
+(``calvados_hookspecs``, see docs/plugins.md): the travel skill's providers are one."""
 
 from __future__ import annotations
 
@@ -19,8 +20,3 @@ def register_skills(register: Callable[..., Any]) -> None:
 @hookspec
 def register_backends(register: Callable[..., Any]) -> None:
     """Register model backends: call ``register(name, backend_class)``."""
-
-
-@hookspec
-def register_travel_providers(register: Callable[..., Any]) -> None:
-    """Register travel providers: call ``register(provider)`` with a ``TravelProvider``."""

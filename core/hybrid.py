@@ -33,7 +33,8 @@ OFFLINE_SECONDS = 60.0
 STATE_LOCAL_ONLY = "cloud.local_only"
 STATE_OFFLINE_UNTIL = "cloud.offline_until"
 STATE_NOTED_NO_KEY = "cloud.noted_no_key"
-NO_KEY_NOTE = "cloud: no Gemini API key (set GEMINI_API_KEY); answered on this device"
+NO_KEY_NOTE = ("answered on this device: your policy lets harder requests use Gemini, but no "
+               "API key is set (GEMINI_API_KEY), so nothing left the device")
 
 CLOUD_SYSTEM = (
     "You are the cloud fallback of Calvados, an assistant that runs on the user's device. "

@@ -86,6 +86,12 @@ def get_model(name: str) -> ModelSpec:
     return ModelSpec(name=name, **user[name])
 
 
+def model_file(name: str) -> Path:
+    """The verified file of model ``name`` (built-in or added): the one way to find a local
+    model's file."""
+    return verify(get_model(name))
+
+
 def add_model(path: str, name: str, backend: str = "llama_cpp", description: str = "") -> ModelSpec:
     """Register a user GGUF under ``name``, pinning its current SHA-256."""
     file = Path(path).expanduser().resolve()

@@ -37,7 +37,7 @@ class Registry:
 
     tools: dict[str, Tool] = field(default_factory=dict)
     backends: dict[str, type] = field(default_factory=dict)
-    travel_providers: list[Any] = field(default_factory=list)
+    contributions: dict[str, list[Any]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     builtin_tools: set[str] = field(default_factory=set)
 
@@ -54,6 +54,15 @@ class Registry:
     def attachment_tool(self) -> Tool | None:
         """The tool that reads a file the user attaches (``attaches=True``), if any."""
         return next((t for t in self.tools.values() if t.attaches), None)
+
+    def contributed(self, hook: str) -> list[Any]:
+        """What plugins registered through ``hook``, a hook a skill declared with its
+        ``calvados_hookspecs`` (the travel skill's ``register_travel_providers``)."""
+        return self.contributions.setdefault(hook, [])
+
+    def crisis_tool(self) -> Tool | None:
+        """The tool the crisis protocol runs for the region's resources (``on_crisis=True``)."""
+        return next((t for t in self.tools.values() if t.on_crisis), None)
 
     def tool(self, name: str) -> Tool:
         try:
@@ -92,37 +101,68 @@ def load_registry() -> Registry:
     pm = pluggy.PluginManager("calvados")
     pm.add_hookspecs(hookspecs)
     registry = Registry()
-    for modname in DEFAULT_PLUGINS:
-        _register_plugin(pm, registry, modname, functools.partial(importlib.import_module, modname))
+    loaders: list[tuple[str, Callable[[], Any]]] = [
+        (m, functools.partial(importlib.import_module, m)) for m in DEFAULT_PLUGINS]
     allowed = _allowed()
-    for ep in metadata.entry_points(group="calvados"):
-        if allowed is not None and ep.name not in allowed:
-            continue
-        _register_plugin(pm, registry, ep.name, ep.load)
+    loaders += [(ep.name, ep.load) for ep in metadata.entry_points(group="calvados")
+                if allowed is None or ep.name in allowed]
     from .mcp_client import mcp_plugins  # MCP servers listed in config.toml, one plugin each
 
-    for mcp_name, load_mcp in mcp_plugins():
-        _register_plugin(pm, registry, mcp_name, load_mcp)
+    loaders += list(mcp_plugins())
+    loaded = [(name, module) for name, load in loaders
+              if (module := _load(registry, name, load)) is not None]
+    for name, module in loaded:  # every declared hook first: any plugin may implement one
+        _declare(pm, registry, name, module)
+    for name, module in loaded:
+        _register_plugin(pm, registry, name, module)
     builtin = set(DEFAULT_PLUGINS)
     for name, plugin in pm.list_name_plugin():  # registration order: stable tool order
         _call_hooks(pm, plugin, name, registry, is_builtin=name in builtin)
     return registry
 
 
-def _register_plugin(
-    pm: pluggy.PluginManager, registry: Registry, name: str, load: Callable[[], Any]
-) -> None:
+def _problem(registry: Registry, name: str, exc: BaseException) -> None:
+    """A broken third-party plugin must not stop the agent: it is skipped, and said."""
+    registry.problems.append(f"plugin {name}: {type(exc).__name__}: {one_line(exc)}")
+    log.warning("skipping plugin %s: %s", name, exc)
+
+
+def _load(registry: Registry, name: str, load: Callable[[], Any]) -> Any:
     try:
-        module = load()
+        return load()
+    except Exception as exc:
+        _problem(registry, name, exc)
+        return None
+
+
+def _declare(pm: pluggy.PluginManager, registry: Registry, name: str, module: Any) -> None:
+    """Add the hooks a skill declares (``calvados_hookspecs``: a module or class of
+    ``@calvados.hookspec`` functions); what plugins register through them is collected in
+    :meth:`Registry.contributed`."""
+    specs = getattr(module, "calvados_hookspecs", None)
+    if specs is None:
+        return
+    try:
+        pm.add_hookspecs(specs)
+    except Exception as exc:
+        _problem(registry, name, exc)
+        return
+    for hook in vars(specs):
+        if hook.startswith("register_"):
+            registry.contributed(hook)
+
+
+def _register_plugin(pm: pluggy.PluginManager, registry: Registry, name: str,
+                     module: Any) -> None:
+    try:
         pm.register(module, name=name)
         try:
             pm.check_pending()  # a hook name no hookspec declares (a typo) is an error
         except pluggy.PluginValidationError:
             pm.unregister(module)
             raise
-    except Exception as exc:  # a broken third-party plugin must not stop the agent
-        registry.problems.append(f"plugin {name}: {type(exc).__name__}: {one_line(exc)}")
-        log.warning("skipping plugin %s: %s", name, exc)
+    except Exception as exc:
+        _problem(registry, name, exc)
 
 
 def _call_hooks(
@@ -137,7 +177,7 @@ def _call_hooks(
     hooks: dict[str, Callable[..., Any]] = {
         "register_skills": add_tool,
         "register_backends": add_backend,
-        "register_travel_providers": registry.travel_providers.append,
+        **{hook: found.append for hook, found in registry.contributions.items()},
     }
     for hook_name, register in hooks.items():
         impl = getattr(plugin, hook_name, None)

@@ -89,6 +89,7 @@ class Tool:
     describe: Callable[[BaseModel, ToolContext], str] | None = None
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None
     attaches: bool = False  # reads a file the user attaches (``path=``, optional ``language=``)
+    on_crisis: bool = False  # gives the crisis protocol its region's resources (no arguments)
 
     def prepared(self, arguments: dict[str, Any], ctx: ToolContext) -> dict[str, Any]:
         """``arguments`` after the tool's ``prepare`` (references resolved, one value split
@@ -220,6 +221,7 @@ def tool(
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
     describe: Callable[[BaseModel, ToolContext], str] | None = None,
     attaches: bool = False,
+    on_crisis: bool = False,
 ) -> Any:
     """Decorator: turn a typed, documented function into a :class:`Tool`.
 
@@ -229,7 +231,9 @@ def tool(
     that fills several fields ("Dec 5-8" is a check-in and a check-out) or a reference to
     resolve against the session ("the cheapest one"). ``describe(args, ctx)`` says in words
     what a call refers to, for its confirmation. ``attaches=True`` makes it the tool a
-    face runs on a file the user attaches (the TUI's ``/scan`` and ``/attach``).
+    face runs on a file the user attaches (the TUI's ``/scan`` and ``/attach``);
+    ``on_crisis=True`` the tool the crisis protocol runs, without arguments, for the help
+    available in the user's region (its result is shown under the protocol's words).
     """
 
     def wrap(f: Callable[..., Any]) -> Tool:
@@ -243,6 +247,7 @@ def tool(
             prepare=prepare,
             describe=describe,
             attaches=attaches,
+            on_crisis=on_crisis,
         )
 
     return wrap(func) if func is not None else wrap
@@ -259,6 +264,7 @@ def make_tool(
     prepare: Callable[[dict[str, Any], ToolContext | None], dict[str, Any]] | None = None,
     describe: Callable[[BaseModel, ToolContext], str] | None = None,
     attaches: bool = False,
+    on_crisis: bool = False,
 ) -> Tool:
     """Build a Tool from a function; fails loudly if a hint or a description is missing."""
     tool_name = name or func.__name__
@@ -308,6 +314,7 @@ def make_tool(
         describe=describe,
         prepare=prepare,
         attaches=attaches,
+        on_crisis=on_crisis,
     )
 
 

@@ -153,6 +153,7 @@ def resources_for(code: str | None) -> dict[str, Any]:
 
 @calvados.tool(
     data_class="emotional",
+    on_crisis=True,
     examples=[
         ("what crisis lines can I call in Canada?", {"region": "Canada"}),
         ("give me mental health helpline numbers for the UK", {"region": "UK"}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -170,20 +169,22 @@ def write_manifest(student_dir: Path, base: str, adapter_name: str = "adapter.gg
                    merged_qtype: str | None = "Q8_0", embed_qtype: str | None = None) -> Path:
     """The manifest the runtime reads: base model, adapter file and its pinned SHA-256, and
     the SHA-256 of the merged model the runtime builds from them (see merge.py)."""
+    from calvados.models import sha256_file
+
     adapter = student_dir / adapter_name
-    digest = hashlib.sha256(adapter.read_bytes()).hexdigest()
+    digest = sha256_file(adapter)
     data: dict[str, Any] = {"base": base, "adapter": adapter_name, "sha256": digest}
     if merged_qtype:
         import tempfile
 
-        from calvados.models import get_model, verify
+        from calvados.models import model_file
 
-        from .merge import merge_adapter, sha256
+        from .merge import merge_adapter
 
         with tempfile.TemporaryDirectory() as tmp:
-            merged = merge_adapter(verify(get_model(base)), adapter, Path(tmp) / "merged.gguf",
+            merged = merge_adapter(model_file(base), adapter, Path(tmp) / "merged.gguf",
                                    merged_qtype, embed_qtype)
-            data |= {"merged_qtype": merged_qtype, "merged_sha256": sha256(merged)}
+            data |= {"merged_qtype": merged_qtype, "merged_sha256": sha256_file(merged)}
             if embed_qtype:
                 data["merged_embed_qtype"] = embed_qtype
     manifest = student_dir / "manifest.json"

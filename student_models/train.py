@@ -43,9 +43,9 @@ class TrainConfig:
 
 def base_gguf(name: str) -> tuple[str, str]:
     """(directory, file name) of a built-in base model's GGUF."""
-    from calvados.models import get_model, verify
+    from calvados.models import model_file
 
-    path = verify(get_model(name))
+    path = model_file(name)
     return str(path.parent), path.name
 
 

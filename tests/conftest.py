@@ -54,6 +54,7 @@ def scripted() -> type[ScriptedBackend]:
 def smollm2() -> Backend:
     """The real default model in llama.cpp, loaded once for the whole run."""
     from calvados.backends.llama_cpp import LlamaCppBackend
-    from calvados.models import _smollm2_path
+    from calvados.models import model_file
 
-    return LlamaCppBackend(_smollm2_path(), model_name="smollm2-135m", n_ctx=2048)
+    return LlamaCppBackend(
+        str(model_file("smollm2-135m")), model_name="smollm2-135m", n_ctx=2048)

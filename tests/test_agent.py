@@ -24,6 +24,7 @@ from calvados import (
     ToolCallEvent,
     ToolContext,
     ToolResultEvent,
+    Validated,
     tool,
 )
 from calvados.planner import Planner
@@ -137,12 +138,14 @@ def test_multi_step_plan_runs_every_call_in_order(scripted, registry) -> None:  
 
 
 def test_step_records_tell_the_turn(scripted, registry) -> None:  # type: ignore[no-untyped-def]
-    """Screened -> Planned -> (the call's events) ... and a reply's route, with errors said."""
+    """Screened -> Planned -> Validated -> (the call's events) ... and a reply's route, with
+    errors said."""
     agent = make_agent(scripted, registry, ['add_note(text="milk")', "search_flights(origin=",
-                                            "none"], ["Hello!"])
+                                            "none", 'remind(day="someday")'], ["Hello!"])
     events = list(agent.chat("note milk"))
-    screened, planned = [e for e in events if isinstance(e, Step)]
+    screened, planned, validated = [e for e in events if isinstance(e, Step)]
     assert screened == Screened(crisis=False)
+    assert validated == Validated(tool="add_note", arguments={"text": "milk"})
     assert isinstance(planned, Planned) and planned.error is None and not planned.observed
     assert planned.calls == [{"tool": "add_note", "arguments": {"text": "milk"}}]
     assert planned.raw == 'add_note(text="milk")' and planned.model == "scripted"
@@ -151,6 +154,8 @@ def test_step_records_tell_the_turn(scripted, registry) -> None:  # type: ignore
     steps = [e for e in agent.chat("hello there") if isinstance(e, Step)]
     assert [type(e).__name__ for e in steps] == ["Screened", "Planned", "Routed"]
     assert steps[-1] == Routed(where="local")  # a greeting stays on the device
+    refused = [e for e in agent.chat("remind me someday") if isinstance(e, Validated)]
+    assert refused[0].tool == "remind" and refused[0].error and "day" in refused[0].error
     crisis = [e for e in agent.chat("I want to kill myself") if isinstance(e, Screened)]
     assert crisis[0].crisis and crisis[0].reason
 

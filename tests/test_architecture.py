@@ -126,3 +126,32 @@ def test_accents_are_folded_in_one_place() -> None:
     users = [p.relative_to(REPO).as_posix() for folder in (CORE, REPO / "plugins")
              for p in folder.rglob("*.py") if "combining(" in p.read_text("utf-8")]
     assert users == ["core/text.py"]
+
+
+def _code_strings(path: Path) -> list[str]:
+    """The string constants of a module's code (docstrings aside)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docs = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant):
+            docs.add(id(body[0].value))
+    return [n.value for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs]
+
+
+def test_the_core_names_no_skill() -> None:
+    """The core finds what a skill offers by its marks (``attaches``, ``on_crisis``) and by
+    the hooks a skill declares, never by the skill's or a tool's name."""
+    from calvados.registry import load_registry
+
+    registry = load_registry()
+    names = set(registry.builtin_tools) | set(registry.contributions)
+    assert {"crisis_resources", "scan_document", "register_travel_providers"} <= names
+    def names_one(text: str) -> bool:  # a one-word name ("summarize") only as a whole string
+        return any(name in text if "_" in name else name == text for name in names)
+
+    found = [f"{path.relative_to(REPO)}: {text!r}" for path in sorted(CORE.rglob("*.py"))
+             for text in _code_strings(path) if names_one(text)]
+    assert found == []

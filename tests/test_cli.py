@@ -199,9 +199,9 @@ def test_models_add_rejects_what_is_not_a_gguf(cli, tmp_path: Path) -> None:  # 
 
 
 def smollm2_file() -> Path:
-    from calvados.models import _smollm2_path
+    from calvados.models import model_file
 
-    return Path(_smollm2_path())
+    return Path(model_file("smollm2-135m"))
 
 
 def test_a_model_that_changes_after_add_fails_its_checksum(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

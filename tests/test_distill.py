@@ -122,12 +122,13 @@ def test_tiny_pipeline_records_provenance(tiny: Path) -> None:
 @pytest.mark.slow
 def test_tiny_adapter_loads_in_llama_cpp(tiny: Path) -> None:
     from calvados.backends.llama_cpp import LlamaCppBackend
-    from calvados.models import _smollm2_path
+    from calvados.models import model_file
 
     adapter = tiny / "run" / "adapter.gguf"
     assert adapter.read_bytes()[:4] == b"GGUF"
-    backend = LlamaCppBackend(_smollm2_path(), model_name="tiny", lora_path=str(adapter),
-                              n_ctx=512)
+    backend = LlamaCppBackend(
+        str(model_file("smollm2-135m")), model_name="tiny", lora_path=str(adapter),
+        n_ctx=512)
     registry = get_registry()
     planner = Planner(backend, list(registry.tools.values()), registry.builtin_tools)
     plan = planner.plan("book FL-1001")
@@ -160,11 +161,11 @@ def test_tiny_eval_reports_the_contract(tiny: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_teacher_rewrites_are_logged_and_resumable(tmp_path: Path) -> None:
-    from calvados.models import _smollm2_path
+    from calvados.models import model_file
 
     data = tmp_path / "t.jsonl"
     args = ("distill", "generate", "--out", str(data), "-n", "6", "--seed", "4",
-            "--teacher", f"llama_cpp:{_smollm2_path()}", "--rewrite-share", "0.5")
+            "--teacher", f"llama_cpp:{model_file('smollm2-135m')}", "--rewrite-share", "0.5")
     out = cli(*args, home=tmp_path / "home")
     assert out.returncode == 0, out.stderr
     log = Path(str(data) + ".teacher-log.jsonl")

@@ -9,26 +9,18 @@ import re
 import shlex
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import click
 import pytest
 from calvados import hookspecs
 from calvados.registry import get_registry
+from docs_blocks import DOCS, blocks, named_files, python_blocks
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
 CALVADOS = Path(sys.executable).with_name("calvados")
-FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
-
-
-def blocks(doc: str, lang: str) -> list[str]:
-    return [body for kind, body in FENCE.findall((DOCS / doc).read_text("utf-8")) if kind == lang]
-
-
-def named_files(doc: str) -> dict[str, str]:
-    """Code blocks preceded by a line naming their file: `path/to/file`:"""
-    pattern = re.compile(r"^`([\w./-]+)`:\n\n```\w*\n(.*?)^```", re.S | re.M)
-    return dict(pattern.findall((DOCS / doc).read_text("utf-8")))
 
 
 @pytest.fixture(scope="module")
@@ -129,17 +121,21 @@ def test_the_embedding_examples_run(tmp_path: Path, home: Path) -> None:
         assert line in out, line
 
 
-def hookspec_names() -> list[str]:
-    return [name for name, fn in inspect.getmembers(hookspecs, inspect.isfunction)
-            if hasattr(fn, "calvados_spec")]
+def hookspec_names() -> dict[str, object]:
+    """The core's hooks and those the built-in skills declare (``calvados_hookspecs``)."""
+    from calvados.plugins.travel import hooks as travel_hooks
+
+    return {name: fn for module in (hookspecs, travel_hooks)
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if hasattr(fn, "calvados_spec")}
 
 
 def test_every_hook_is_documented_with_its_signature() -> None:
     text = (DOCS / "plugins.md").read_text("utf-8")
     names = hookspec_names()
-    assert {"register_skills", "register_backends"} <= set(names)
-    for name in names:
-        params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
+    assert {"register_skills", "register_backends", "register_travel_providers"} <= set(names)
+    for name, fn in names.items():
+        params = ", ".join(inspect.signature(fn).parameters)  # type: ignore[arg-type]
         assert f"`{name}({params})`" in text, name
 
 
@@ -208,3 +204,68 @@ def test_every_command_is_documented_and_listed_with_its_whole_first_sentence() 
         for name, sub in command.commands.items():
             first = " ".join(sub.get_short_help_str(limit=10_000).split())
             assert f"{name} {first}" in flat, f"{path} --help cuts {name}'s help"
+
+
+# ---------------------------------------------------------------------------- every block
+
+# Blocks that need a running service, a document or an installed plugin run with it in the
+# test named here; every other block runs in test_a_python_block_runs.
+ELSEWHERE = {
+    ("documents.md", 0): "test_documents.py::test_the_python_sample_in_the_docs_runs",
+    ("serving.md", 0): "test_server.py::test_the_python_sample_in_docs_runs",
+    ("travel.md", 0):
+        "test_travel.py::test_the_documented_http_provider_books_through_a_real_server",
+    ("plugins.md", 0): "test_docs.py::test_the_documented_plugin_runs_through_the_cli",
+    ("plugins.md", 1): "test_docs.py::test_the_documented_plugin_runs_through_the_agent",
+    **{("embedding.md", i): "test_docs.py::test_the_embedding_examples_run" for i in range(5)},
+}
+STANDALONE = [key for key in python_blocks() if key not in ELSEWHERE]
+
+
+def test_every_python_block_is_run() -> None:
+    assert set(ELSEWHERE) <= set(python_blocks()), "a listed block is gone: update ELSEWHERE"
+    tests = Path(__file__).parent
+    for where in set(ELSEWHERE.values()):
+        module, name = where.split("::")
+        assert f"def {name}(" in (tests / module).read_text("utf-8"), where
+    assert {"privacy.md", "tui.md", "support.md"} <= {doc for doc, _ in STANDALONE}
+
+
+def _explain_clause_runs(namespace: dict[str, object]) -> None:
+    """privacy.md's tool: a real Tool, whose completion goes through ``ctx.models``."""
+    from calvados import Database, LocalModels, Session, Tool, ToolContext
+    from conftest import ScriptedBackend
+
+    tool = namespace["explain_clause"]
+    assert isinstance(tool, Tool) and tool.data_class == "document"
+    backend = ScriptedBackend(["It means you can leave with a month's notice."])
+    ctx = ToolContext(now=datetime.now(), session=Session.create(Database()),
+                      models=LocalModels(backend))
+    text = "".join(tool.run({"clause": "Either party may terminate on 30 days' notice."}, ctx))
+    assert text == "It means you can leave with a month's notice."
+    assert "30 days' notice" in backend.prompts[0]
+
+
+@pytest.mark.parametrize(("doc", "index"), STANDALONE, ids=[f"{d}#{i}" for d, i in STANDALONE])
+def test_a_python_block_runs(doc: str, index: int, home: Path) -> None:
+    """Run the block as written (the TUI headless, closed once it is up); its own asserts
+    and a check of what it made must hold. The environment it changes is restored."""
+    from calvados.tui import CalvadosApp
+
+    code = blocks(doc)[index]
+    namespace: dict[str, object] = {"__name__": f"docs_{doc[:-3]}_{index}"}
+    seen: dict[str, object] = {}
+
+    async def close_when_up(pilot: Any) -> None:
+        await pilot.pause()
+        seen["agent"] = pilot.app.agent
+        pilot.app.exit()
+
+    run = CalvadosApp.run
+    with mock.patch.dict(os.environ), mock.patch.object(
+            CalvadosApp, "run", lambda app: run(app, headless=True, auto_pilot=close_when_up)):
+        exec(compile(code, f"docs/{doc}", "exec"), namespace)  # noqa: S102
+    if doc == "tui.md":
+        assert getattr(seen.get("agent"), "max_steps", None) == 3
+    if doc == "privacy.md":
+        _explain_clause_runs(namespace)

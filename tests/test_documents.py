@@ -26,6 +26,7 @@ from calvados.plugins.documents import ask_document, ocr, scan_document, summari
 from calvados.plugins.documents.library import ScanCancelled
 from calvados.plugins.documents.store import DocumentStore
 from conftest import NOW
+from docs_blocks import blocks
 from fixtures.documents import builders as b
 
 pytestmark = pytest.mark.skipif(
@@ -562,8 +563,7 @@ def test_run_streams_a_summary_and_shows_its_progress(
 def test_the_python_sample_in_the_docs_runs(files: dict[str, Path], tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch,
                                             capsys: pytest.CaptureFixture[str]) -> None:
-    text = (Path(__file__).resolve().parents[1] / "docs" / "documents.md").read_text("utf-8")
-    (code,) = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
+    (code,) = blocks("documents.md")
     (tmp_path / "invoice.pdf").write_bytes(files["text_pdf"].read_bytes())
     monkeypatch.chdir(tmp_path)
     exec(compile(code, "docs/documents.md", "exec"), {})  # noqa: S102

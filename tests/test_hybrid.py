@@ -175,9 +175,12 @@ def test_a_crisis_keeps_the_whole_session_local(fake: FakeGemini) -> None:
 
 def test_without_a_key_stay_local_and_say_so_once(fake: FakeGemini) -> None:
     agent = make_agent(key=None, override="allow")
+    greeting, _ = run(agent, "hello")  # routed to the device anyway: nothing to say
     first, _ = run(agent, "explain how the French revolution started")
     second, final = run(agent, "explain why the sky is blue at noon")
+    assert notices(greeting) == []
     assert notices(first) == [NO_KEY_NOTE] and notices(second) == []
+    assert "nothing left the device" in NO_KEY_NOTE and "\n" not in NO_KEY_NOTE
     assert final.text == "A local answer." and fake.requests == []
 
 

@@ -93,6 +93,29 @@ NOT_A_TOOL = '''
         register(plain)
 '''
 
+DECLARES_A_HOOK = '''
+    import sys
+
+    import calvados
+
+
+    @calvados.hookspec
+    def register_greetings(register):
+        """Add a greeting word: call ``register(word)``."""
+
+
+    calvados_hookspecs = sys.modules[__name__]
+'''
+
+IMPLEMENTS_IT = '''
+    import calvados
+
+
+    @calvados.hookimpl
+    def register_greetings(register):
+        register("bonjour")
+'''
+
 PLUGINS = {  # entry-point name: (distribution, module, source)
     "greet": ("calvados-greet", "calvados_greet", GOOD),
     "broken_import": ("calvados-broken-import", "calvados_broken_import", BROKEN_IMPORT),
@@ -100,8 +123,10 @@ PLUGINS = {  # entry-point name: (distribution, module, source)
     "raising": ("calvados-raising", "calvados_raising", RAISING),
     "typo": ("calvados-typo", "calvados_typo", TYPO),
     "not_a_tool": ("calvados-not-a-tool", "calvados_not_a_tool", NOT_A_TOOL),
+    "a_greeting_pack": ("calvados-greeting-pack", "calvados_greeting_pack", IMPLEMENTS_IT),
+    "greetings": ("calvados-greetings", "calvados_greetings", DECLARES_A_HOOK),
 }
-BROKEN = sorted(set(PLUGINS) - {"greet"})
+BROKEN = sorted(set(PLUGINS) - {"greet", "a_greeting_pack", "greetings"})
 
 
 def make_project(root: Path, entry_point: str, dist: str, module: str, source: str) -> Path:
@@ -204,6 +229,12 @@ def test_each_kind_of_breakage_is_reported_by_name(loaded: Registry) -> None:
     assert all("\n" not in p for p in loaded.problems)
     assert "greet_politely" in loaded.tools and "greet_politely" not in loaded.builtin_tools
     assert "llama_cpp" in loaded.backends  # built-ins use the same hooks
+
+
+def test_a_plugin_declares_a_hook_that_another_implements(loaded: Registry) -> None:
+    """Declarations are added before any plugin registers: the order does not matter."""
+    assert loaded.contributed("register_greetings") == ["bonjour"]
+    assert loaded.contributed("register_travel_providers")  # the travel skill's own hook
 
 
 def test_the_agent_starts_and_tells_the_user(loaded: Registry, scripted) -> None:  # type: ignore[no-untyped-def]

@@ -33,6 +33,7 @@ from calvados.server import (
     create_app,
     is_loopback,
 )
+from docs_blocks import blocks
 
 KEY = "test-key-123"
 CALVADOS = str(Path(sys.executable).with_name("calvados"))
@@ -341,8 +342,7 @@ def test_new_session_is_seeded_with_the_conversation_sent(scripted: Any) -> None
 
 
 def test_the_python_sample_in_docs_runs(scripted: Any) -> None:
-    text = (Path(__file__).resolve().parents[1] / "docs" / "serving.md").read_text("utf-8")
-    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    (code,) = blocks("serving.md")
     service = make_service(scripted, ['weather(city="Paris")', 'weather(city="Lyon")'])
     with running(create_app(service)) as url:
         code = code.replace("http://127.0.0.1:8765", url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,7 +11,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import pytest
 from calvados import Agent, LocalModels, Paced, ToolArgumentError, ToolContext
@@ -342,14 +340,6 @@ def test_support_tools_are_emotional_and_registered_with_examples() -> None:
 # ---------------------------------------------------------------------------- the docs
 
 DOC = REPO / "docs" / "support.md"
-
-
-def test_the_docs_python_samples_run() -> None:
-    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text("utf-8"), re.S)
-    assert blocks
-    with mock.patch.dict(os.environ):  # a sample that turns the detector on, for itself only
-        for block in blocks:
-            exec(compile(block, str(DOC), "exec"), {})  # noqa: S102
 
 
 def test_the_docs_console_sample_is_what_the_command_prints() -> None:

@@ -41,10 +41,12 @@ from calvados.plugins.travel import (
     search_flights,
     search_hotels,
 )
+from calvados.plugins.travel import hooks as travel_hooks
 from calvados.plugins.travel.bookings import BookingNotSaved
 from calvados.plugins.travel.fields import normalize_booking_id, normalize_offer_id
 from calvados.plugins.travel.places import normalize_place
 from calvados.registry import Registry, get_registry
+from docs_blocks import blocks
 
 NOW = datetime(2026, 11, 27, 10, 0)
 LATER = datetime(2031, 5, 14, 9, 0)  # a Wednesday, far from the wall clock
@@ -91,7 +93,7 @@ def make_registry(*providers: Any) -> Registry:
     registry = Registry()
     for tool in TOOLS:
         registry.add(tool)
-    registry.travel_providers.extend(providers)
+    registry.contributed("register_travel_providers").extend(providers)
     return registry
 
 
@@ -311,7 +313,8 @@ def test_tool_examples_validate_and_tools_are_registered() -> None:
     assert all(registry.tools[t.name].data_class == "travel" for t in TOOLS)
     confirm = {t.name for t in TOOLS if registry.tools[t.name].needs_confirmation}
     assert confirm == {"book_offer", "cancel_booking", "export_itinerary"}
-    assert any(p.name == "sandbox" and p.sandbox for p in registry.travel_providers)
+    providers = registry.contributed("register_travel_providers")
+    assert any(p.name == "sandbox" and p.sandbox for p in providers)
 
 
 # --------------------------------------------------------------------------- the sandbox
@@ -712,9 +715,7 @@ def booking_api() -> Iterator[ThreadingHTTPServer]:
 
 
 def docs_provider_module() -> types.ModuleType:
-    text = (REPO / "docs" / "travel.md").read_text("utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.DOTALL)
-    (code,) = [b for b in blocks if "class ExampleAirProvider" in b]
+    (code,) = [b for b in blocks("travel.md") if "class ExampleAirProvider" in b]
     module = types.ModuleType("example_air")
     exec(compile(code, "docs/travel.md", "exec"), module.__dict__)  # noqa: S102
     return module
@@ -726,6 +727,7 @@ def test_the_documented_http_provider_books_through_a_real_server(
     module = docs_provider_module()
     pm = pluggy.PluginManager("calvados")
     pm.add_hookspecs(hookspecs)
+    pm.add_hookspecs(travel_hooks)  # the travel skill's own hook
     pm.register(module)  # pluggy checks the documented hook's signature
     monkeypatch.setenv("EXAMPLE_AIR_KEY", "secret")
     registered: list[Any] = []

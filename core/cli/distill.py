@@ -316,7 +316,7 @@ def eval_student(cases_file: str, adapter: str | None, base: str, mlx_dir: str |
                  as_json: bool) -> None:
     """The planner evaluation on any base, adapter or MLX student."""
     from ..evaluation import eval_planner, read_cases
-    from ..models import get_model, verify
+    from ..models import model_file
     from ..planner import Planner
     from ..registry import get_registry
 
@@ -329,7 +329,7 @@ def eval_student(cases_file: str, adapter: str | None, base: str, mlx_dir: str |
     else:
         from ..backends.llama_cpp import LlamaCppBackend
 
-        path = verify(get_model(base))
+        path = model_file(base)
         backend = LlamaCppBackend(str(path), model_name=base, lora_path=adapter, n_ctx=1024)
     style = "student" if adapter or mlx_dir else "fewshot"
     planner = Planner(backend, list(registry.tools.values()), registry.builtin_tools, style)

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..events import Token, ToolResultEvent
-from ..planner import ToolCall, render_tool
+from ..planner import render_tool
 from ..registry import get_registry
 from ..terminal import printable
 from . import cli
@@ -97,7 +97,7 @@ def _run_streaming(
     """Run one tool, printing the text a streaming tool yields as it comes."""
     result: ToolResultEvent | None = None
     streamed = False
-    for event in agent._run_call(ToolCall(tool_name, arguments)):
+    for event in agent.tool_events(tool_name, arguments):
         if isinstance(event, Token) and stream:
             click.echo(printable(event.text), nl=False)
             streamed = True

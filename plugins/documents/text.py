@@ -7,6 +7,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from calvados import split_sentences
+
 STOPWORDS = frozenset(
     """a about above after again all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for
@@ -22,7 +24,6 @@ STOPWORDS = frozenset(
 
 WORD = re.compile(r"[^\W_]+(?:[.,'’-][^\W_]+)*", re.UNICODE)
 NUMBER = re.compile(r"\d")
-SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“(\[]?[^\W\d_a-z])|\n\s*\n")
 CITATION = re.compile(r"\[\s*(?:p|pp|page)\.?\s*(\d+)(?:\s*[-–,]\s*\d+)*\s*\]", re.IGNORECASE)
 
 
@@ -54,7 +55,7 @@ def sentences(text: str) -> list[str]:
     """Split text into sentences (paragraph breaks always end a sentence)."""
     out: list[str] = []
     for para in paragraphs(text):
-        out.extend(s.strip() for s in SENTENCE_END.split(para) if s and s.strip())
+        out.extend(split_sentences(para))
     return out
 
 
@@ -140,7 +141,7 @@ def split_items(text: str) -> list[str]:
     for line in text.splitlines():
         line = re.sub(r"^\s*(?:[-*•·]+|\d+[.)])\s*", "", line).strip()
         if line:
-            items.extend(s.strip() for s in SENTENCE_END.split(line) if s and s.strip())
+            items.extend(split_sentences(line))
     return items
 
 

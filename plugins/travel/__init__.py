@@ -16,6 +16,7 @@ import calvados
 from calvados import CalvadosError, ToolContext, load_settings, one_line
 
 from . import bookings as booking_store
+from . import hooks as calvados_hookspecs
 from .dates import FutureDate, OptionalFutureDate, aware, split_stay
 from .fields import (
     Airline,
@@ -56,6 +57,7 @@ from .sandbox import SandboxProvider
 from .store import save_offers
 
 __all__ = [
+    "calvados_hookspecs",
     "FlightQuery",
     "HotelQuery",
     "Offer",
@@ -73,7 +75,7 @@ __all__ = [
 
 def _providers(ctx: ToolContext) -> list[TravelProvider]:
     registry = ctx.registry if ctx.registry is not None else calvados.get_registry()
-    return list(registry.travel_providers)
+    return list(registry.contributed("register_travel_providers"))
 
 
 def _session_id(ctx: ToolContext) -> str | None:
