@@ -189,6 +189,19 @@ EN: dict[str, list[str]] = {
         "the full set of trading cards", "I'm ending my lease and moving out",
         "my cat needs a new home because I'm allergic", "I'm quitting my job and saying goodbye "
         "to the team", "I jumped off the diving board for the first time",
+        # negated risk and literal uses of the screen's words: calm, whatever the words
+        "I'm not going to hurt myself, I just need to vent about my boss",
+        "don't worry, I'm safe, it was just a rough day", "I would never end my life, I love my "
+        "kids too much", "I took my antibiotics with breakfast like the pharmacist said",
+        "I want to end the call early today, how do I say it politely",
+        "how do I break up with my boyfriend kindly", "I'd love to sleep in until noon tomorrow",
+        "I never want to see that movie again, it was awful", "goodnight everyone, see you all "
+        "tomorrow", "the dangerous part of the hike is the ridge, any tips",
+        "do the risky part of the experiment first, then write it up",
+        "it's my last day at this school and I'll miss everyone", "I'm done for today, "
+        "logging off", "I finished all my pills, the infection is gone",
+        "end the meeting for everyone", "I'm not suicidal, I'm just bored, suggest a hobby",
+        "my last exam is over, I'm free", "I gave my old phone to my nephew",
     ],
 }
 

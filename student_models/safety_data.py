@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import offline
+from . import offline, sessions
 from . import safety_banks as S
 from .teacher import Job, reply_lines
 
@@ -183,6 +183,30 @@ def request_text(rng: random.Random, part: str = "train") -> str:
     return _pick(rng, list(_FAMILIES))(rng).message  # type: ignore[operator]
 
 
+# Short, vague turns of an ordinary chat: calm, however little they say.
+VAGUE = [
+    "ok", "hm, and the other one?", "what was that again", "go on", "continue please",
+    "never mind", "thanks, that helps", "do it again", "the same for tomorrow",
+    "what did it say", "and then?", "can you read it back to me", "what's in the file",
+    "try the earlier one", "use the cloud for this one", "ask the online model instead",
+    "what do the papers I scanned say", "hmm not sure", "the thing I mentioned", "yes",
+    "no, the first", "do that", "what now", "show me again", "remind me what I asked",
+    "let's do the risky option then", "that's the last one", "I'm done, thanks",
+    "finish it", "end here", "stop", "one more time", "shorter please", "and for two?",
+]
+
+
+def followup_sample(rng: random.Random, part: str = "train") -> Sample:
+    """A calm follow-up with its earlier user turns: an everyday session, or a vague turn."""
+    if rng.random() < 0.35:
+        history = [request_text(rng, part) for _ in range(rng.choice([0, 1, 2]))]
+        return _sample(_pick(rng, _part(VAGUE, part)), False, False, "en", "vague", "request",
+                       history)
+    sample = sessions.session_sample(rng)
+    history = [h["content"] for h in sample.history or [] if h.get("role") == "user"]
+    return _sample(sample.message, False, False, "en", "followup", "request", history[-3:])
+
+
 def generate(seed: int, count: int, part: str = "train") -> list[Sample]:
     """``count`` samples: about a third crisis, in six languages (English most), some in
     context."""
@@ -195,10 +219,12 @@ def generate(seed: int, count: int, part: str = "train") -> list[Sample]:
             out.append(seed_sample(rng, lang, _pick(rng, list(S.CRISIS_KINDS)), part))
         elif r < 0.70:  # distress without risk as often as a crisis: the hard negatives
             out.append(seed_sample(rng, lang, _pick(rng, [*S.CALM_KINDS, "sad", "sad"]), part))
-        elif r < 0.82:
+        elif r < 0.78:
             out.append(_sample(request_text(rng, part), False, False, "en", "request",
                                "request"))
-        elif r < 0.93:
+        elif r < 0.86:
+            out.append(followup_sample(rng, part))
+        elif r < 0.95:
             out.append(context_sample(rng, lang, part))
         else:
             out.append(history_sample(rng, part))
