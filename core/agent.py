@@ -59,6 +59,7 @@ class Agent:
         self._planner = planner
         self._chat_backend = chat_backend
         self.notices: list[str] = list(self.registry.problems)
+        self.writers: list[str] = []  # the local models that wrote text for this turn's tools
         self._direct = False  # a tool run by run_tool, outside a turn
         self.tool_extras: dict[str, Any] = {}  # given to every tool's context (a clock)
         self.cancel: threading.Event | None = None  # a face's cancel flag, for tools
@@ -119,7 +120,7 @@ class Agent:
     def turn_loop(self) -> TurnLoop:
         """The loop that owns one turn (see :mod:`calvados.turn`)."""
         return TurnLoop(self.session, self.executor(), lambda: self.planner,
-                        lambda: self.chat_backend, self.cloud, self.notices)
+                        lambda: self.chat_backend, self.cloud, self.notices, self.writers)
 
     def chat(self, message: str) -> Iterator[Event]:
         """Handle one user message, yielding events; the last one is :class:`Final`."""
@@ -127,6 +128,7 @@ class Agent:
             raise MessageError("the message is empty: say what you would like")
         history = self.session.history()
         self.session.add_message("user", message)
+        self.writers.clear()
         partial: list[str] = []
         finished = False
         try:
@@ -161,7 +163,10 @@ class Agent:
         if pieces is not None:
             yield from pieces
             return
-        yield from local_stream(self.chat_backend, messages, max_tokens=max_tokens,
+        backend = self.chat_backend
+        if backend.model_name not in self.writers:
+            self.writers.append(backend.model_name)
+        yield from local_stream(backend, messages, max_tokens=max_tokens,
                                 temperature=temperature, **options)
 
     def _consent(self, request: ConsentNeeded) -> bool:

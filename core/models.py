@@ -195,3 +195,23 @@ def _new_backend(name: str | ModelSpec, options: dict[str, Any]) -> Any:
     if spec.backend not in backends:
         raise ModelError(f"model {spec.name}: backend {spec.backend!r} is not installed")
     return backends[spec.backend](spec.path, model_name=spec.name, **options)
+
+
+SPEED_PROMPT = "Describe a walk by the sea in a few sentences."
+
+
+def measure_speed(backend: Any, tokens: int = 64) -> dict[str, float]:
+    """Tokens per second and first-token latency of one greedy reply of up to ``tokens``
+    tokens (the same prompt for every model, so numbers from one machine compare)."""
+    import time
+
+    start = time.perf_counter()
+    first, count = 0.0, 0
+    for _ in backend.chat([{"role": "user", "content": SPEED_PROMPT}], max_tokens=tokens,
+                          temperature=0.0):
+        count += 1
+        if count == 1:
+            first = time.perf_counter()
+    end = time.perf_counter()
+    return {"tokens_per_s": round((count - 1) / (end - first), 1) if count > 1 else 0.0,
+            "first_token_ms": round(1000 * (first - start), 1) if count else 0.0}

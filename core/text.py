@@ -44,7 +44,7 @@ def sentences(stream: Iterable[str]) -> Iterator[str]:
     buffer = ""
     for piece in stream:
         buffer += piece
-        while (m := _STREAM_END.search(buffer)) is not None:
+        while (m := STREAM_END.search(buffer)) is not None:
             sentence, buffer = buffer[: m.end()].strip(), buffer[m.end():]
             if sentence:
                 yield sentence
@@ -54,4 +54,4 @@ def sentences(stream: Iterable[str]) -> Iterator[str]:
         yield buffer.strip()
 
 
-_STREAM_END = re.compile(SENTENCE_END.pattern + r"|\n\s*")
+STREAM_END = re.compile(SENTENCE_END.pattern + r"|\n\s*")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,10 +64,22 @@ _SOFTEN = re.compile(r"\b(" + "|".join(sorted(_SOFTER, key=len, reverse=True)) +
 _CHATTER = re.compile(
     r"^(?:sure|certainly|of course|here is|here's|i hope|i'd be happy|as an ai|title:|"
     r"chapter \d|part \d|section \d|the end\b|thank you|let me know|note:)|<\|?|\|>|"
-    r"\b(?:assistant|user):", re.IGNORECASE)
+    r"\b(?:assistant|user):|\b\d+\s+words\b|\bword count\b|\bwords? (?:long|left)\b|"
+    r"\b(?:this|the) (?:story|section|paragraph) (?:is|was|has)\b", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "who", "with",
                 "by", "from", "into"}
 _WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’-][A-Za-z0-9À-ÿ]+)*")
+_NAME = re.compile(r"\b[A-Z][a-zà-ÿ]{3,}\b")
+_NAMED = re.compile(r"\b[a-z][\w,]*\s+([A-Z][a-zà-ÿ]{3,})\b")  # a capital mid-sentence
+
+
+def variant_of(name: str, names: Iterable[str]) -> str | None:
+    """The known name that ``name`` misspells ("Finnly" for "Finnley"): the same first four
+    letters, at most two letters longer or shorter, not the same word."""
+    for known in names:
+        if known != name and known[:4] == name[:4] and abs(len(known) - len(name)) <= 2:
+            return known
+    return None
 
 
 def count_words(text: str) -> int:
@@ -103,6 +115,7 @@ class Draft:
     dropped: int = 0
     softened: int = 0
     gentle: bool = False  # ask the next section to stay gentle
+    names: list[str] = field(default_factory=list)  # the characters' names, as first written
 
     @property
     def band(self) -> tuple[int, int]:
@@ -135,6 +148,15 @@ class Draft:
         if self.words + count_words(sentence) > self.band[1]:
             return None
         self.seen.add(key)
+        return self.same_names(sentence)
+
+    def same_names(self, sentence: str) -> str:
+        """One name per character: a misspelt name is written as it was first written."""
+        def one(m: re.Match[str]) -> str:
+            return variant_of(m.group(0), self.names) or m.group(0)
+
+        sentence = _NAME.sub(one, sentence)
+        self.names += [n for n in _NAMED.findall(sentence) if n not in self.names]
         return sentence
 
     def add(self, sentence: str) -> str:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +34,11 @@ def finetune(model_dir: Path, samples: list[dict], out_gguf: Path, converter: Pa
     from transformers import AutoModel, AutoTokenizer
 
     say = progress or (lambda _msg: None)
+    missing = [name for name in ("conversion", "gguf-py") if not (converter.parent / name).is_dir()]
+    if not converter.is_file() or missing:
+        raise FileNotFoundError(f"{converter} is not a llama.cpp converter with its modules "
+                                f"beside it (missing: {', '.join(missing) or converter.name}); "
+                                "unpack the whole vendor/llama.cpp tree of the source package")
     torch.manual_seed(seed)
     torch.set_num_threads(min(4, os.cpu_count() or 1))
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
@@ -76,17 +81,20 @@ def finetune(model_dir: Path, samples: list[dict], out_gguf: Path, converter: Pa
         schedule.step()
         if (step + 1) % 25 == 0 or step + 1 == steps:
             say(f"step {step + 1}/{steps}: loss {loss.item():.4f}")
-    with tempfile.TemporaryDirectory() as tmp:
-        encoder.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        for name in ("modules.json", "1_Pooling/config.json"):  # mean pooling in the GGUF
-            if (model_dir / name).is_file():
-                (Path(tmp) / name).parent.mkdir(exist_ok=True)
-                (Path(tmp) / name).write_bytes((model_dir / name).read_bytes())
-        env = {**os.environ, "PYTHONPATH": str(converter.parent / "gguf-py")}
-        subprocess.run([sys.executable, str(converter), tmp, "--outtype", "q8_0",
-                        "--outfile", str(out_gguf)], check=True, env=env,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    hf = out_gguf.with_name(out_gguf.stem + "-hf")  # kept, so a failed export loses no training
+    encoder.save_pretrained(hf)
+    tokenizer.save_pretrained(hf)
+    for name in ("modules.json", "1_Pooling/config.json"):  # mean pooling in the GGUF
+        if (model_dir / name).is_file():
+            (hf / name).parent.mkdir(exist_ok=True)
+            (hf / name).write_bytes((model_dir / name).read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(converter.parent / "gguf-py")}
+    done = subprocess.run([sys.executable, str(converter), str(hf), "--outtype", "q8_0",
+                           "--outfile", str(out_gguf)], env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"GGUF export failed (the trained encoder is kept in {hf}): "
+                           + (done.stderr.strip().splitlines() or ["no message"])[-1])
+    shutil.rmtree(hf)
     first, last = head[0], head[2]
     return {"w1": first.weight.detach().numpy().T.copy(), "b1": first.bias.detach().numpy(),
             "w2": last.weight.detach().numpy().T.copy(), "b2": last.bias.detach().numpy()}

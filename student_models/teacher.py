@@ -126,16 +126,18 @@ def _count_lines(path: Path) -> int:
 
 @dataclass(frozen=True)
 class Job:
-    """One teacher request: an id that never changes, the prompt, and data kept beside it."""
+    """One teacher request: an id that never changes, the prompt (a text, or the chat's
+    messages), data kept beside it, and a reply length if not the teacher's default."""
 
     id: str
-    prompt: str
+    prompt: str | list[dict[str, str]]
     data: dict[str, Any]
+    max_tokens: int | None = None
 
 
 def collect(
     jobs: Iterable[Job],
-    teacher: Callable[[str], str],
+    teacher: Callable[..., str],
     store: Store,
     limit: int | None = None,
     progress: Callable[[int, str], None] | None = None,
@@ -149,7 +151,8 @@ def collect(
         if limit is not None and asked >= limit:
             break
         started = time.perf_counter()
-        reply = teacher(job.prompt)
+        reply = teacher(job.prompt) if job.max_tokens is None else teacher(job.prompt,
+                                                                            job.max_tokens)
         store.append({
             "job": job.id,
             **job.data,
@@ -167,16 +170,17 @@ def collect(
 def llama_teacher(
     model_path: str, n_threads: int | None = None, max_tokens: int = 220,
     temperature: float = 0.9, seed: int = 0,
-) -> Callable[[str], str]:
-    """A chat teacher on llama.cpp: prompt in, reply text out."""
+) -> Callable[..., str]:
+    """A chat teacher on llama.cpp: a prompt (or a chat's messages) in, reply text out."""
     from llama_cpp import Llama
 
     llm = Llama(model_path=model_path, n_ctx=2048, n_threads=n_threads, seed=seed,
                 verbose=False)
 
-    def ask(prompt: str) -> str:
+    def ask(prompt: str | list[dict[str, str]], tokens: int = max_tokens) -> str:
+        messages = [{"role": "user", "content": prompt}] if isinstance(prompt, str) else prompt
         out = llm.create_chat_completion(
-            [{"role": "user", "content": prompt}], max_tokens=max_tokens,
+            messages, max_tokens=tokens,  # type: ignore[arg-type]
             temperature=temperature, top_p=0.95, repeat_penalty=1.1,
         )
         return str(out["choices"][0]["message"]["content"])  # type: ignore[index]

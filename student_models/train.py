@@ -61,11 +61,21 @@ def load_base(name: str) -> tuple[Any, Any]:
 
 
 def encode(record: dict[str, Any], tokenizer: Any, max_len: int) -> tuple[list[int], list[int]]:
-    """Token ids and labels; labels are -100 everywhere but the plan (and its end marker)."""
-    prefix, rest = student_prompt(record["message"], record["history"], record["extra_tools"],
-                                  record.get("state", []))
-    prompt_ids = tokenizer(prefix + rest, add_special_tokens=False)["input_ids"]
-    answer_ids = tokenizer(record["plan"] + END, add_special_tokens=False)["input_ids"]
+    """Token ids and labels; labels are -100 everywhere but the answer (and its end marker).
+
+    A planner record (``message``, ``history``, ...) answers with its ``plan`` after the
+    student's prompt; a responder record (``messages``, ``reply``) answers with its reply
+    after the chat template's rendering of the messages, as llama.cpp renders them."""
+    if "messages" in record:
+        prompt = tokenizer.apply_chat_template(record["messages"], tokenize=False,
+                                               add_generation_prompt=True)
+        answer = record["reply"].strip()
+    else:
+        prefix, rest = student_prompt(record["message"], record["history"],
+                                      record["extra_tools"], record.get("state", []))
+        prompt, answer = prefix + rest, record["plan"]
+    prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
+    answer_ids = tokenizer(answer + END, add_special_tokens=False)["input_ids"]
     prompt_ids = prompt_ids[-(max_len - len(answer_ids)) :]
     return prompt_ids + answer_ids, [-100] * len(prompt_ids) + answer_ids
 

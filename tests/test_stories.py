@@ -106,6 +106,18 @@ def test_loops_are_cut_and_repeats_never_shown() -> None:
     assert 150 <= final["words"] <= 300
 
 
+def test_one_name_per_character_and_no_word_count_chatter() -> None:
+    first = ("Once upon a time a little fox called Finnley lived by the river. Finnly loved "
+             "to watch the fish jump. That was 110 words, but one more thing. One morning "
+             "Finnleh met a heron named Marigold by the reeds.")
+    backend = StoryBackend(script=[first])
+    _, final = tell({"topic": "a fox", "length": "short"}, backend)
+    body = body_of(final)
+    assert "Finnly" not in body and "Finnleh" not in body
+    assert "Finnley loved to watch" in body and "One morning Finnley met a heron" in body
+    assert "110 words" not in body and "Marigold" in body
+
+
 def test_a_child_never_gets_violence_and_scary_words_are_softened() -> None:
     first = ("Once upon a time a fox lived by a scary old mill. The wolf killed the rabbit and "
              "there was blood everywhere. The fox made friends with a monster who loved soup. "

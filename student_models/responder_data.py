@@ -1,0 +1,236 @@
+"""Prompts for the responder: what the on-device chat model is asked to write, answered by the
+teacher so that a responder adapter can learn from it (``calvados distill collect --kind
+answers``).
+
+Every job is a chat in exactly the form the product sends it, so the student learns the task
+it will be given:
+
+- ``chat``: a direct question or request with the turn loop's system prompt (``CHAT_SYSTEM``).
+  The questions come from two places: hand-written subjects and question forms below, and
+  questions the teacher wrote itself on a list of everyday domains (``ask`` jobs, answered in a
+  later job of the same run);
+- ``story``: the beginning of a story, as the stories skill asks for it, for each audience and
+  length; a later job continues or ends a collected beginning, as the skill would;
+- ``support``: a distress statement (the safety banks' calm, emotional seeds) with the
+  support skill's comfort prompt.
+
+Answers are stored beside the messages that asked for them (``messages`` + ``reply``).
+``exclude`` drops any question that is also an evaluation case.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from calvados.plugins.support import COMFORT_SYSTEM
+from calvados.turn import CHAT_SYSTEM
+
+from . import safety_banks
+from .teacher import Job, Store, reply_lines
+
+DATA_DIR = Path(__file__).parent / "data" / "responder_teacher"
+MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220}
+
+SUBJECTS = [
+    "photosynthesis", "the water cycle", "black holes", "inflation", "compound interest",
+    "vaccines", "the immune system", "earthquakes", "volcanoes", "tides", "rainbows",
+    "the seasons", "gravity", "electricity", "magnets", "the internet", "encryption",
+    "a credit score", "a mortgage", "the stock market", "climate change", "recycling",
+    "composting", "jet lag", "caffeine", "sleep cycles", "dreams", "memory", "habits",
+    "the Roman Empire", "the printing press", "the French Revolution", "the Renaissance",
+    "democracy", "supply and demand", "a budget", "an index fund", "DNA", "evolution",
+    "bees", "octopuses", "dinosaurs", "the Moon's phases", "solar panels", "wind turbines",
+    "electric cars", "batteries", "Wi-Fi", "a password manager", "phishing", "cloud storage",
+    "machine learning", "bread dough rising", "fermentation", "coffee roasting", "tea",
+    "marathon training", "stretching", "posture", "meditation", "time zones", "leap years",
+    "the metric system", "prime numbers", "fractions", "percentages", "probability",
+    "the Pythagorean theorem", "haiku", "sonnets", "jazz", "the orchestra", "oil painting",
+    "photography exposure", "chess openings", "sourdough", "houseplants", "tomato plants",
+    "bird migration", "coral reefs", "rainforests", "deserts", "glaciers", "the ozone layer",
+    "hurricanes", "lightning", "snowflakes", "the human heart", "the lungs", "the brain",
+    "blood types", "allergies", "the common cold", "dehydration", "sunburn", "vitamin D",
+]
+FORMS = [
+    "What is {s}?", "Explain {s} in simple words.", "How does {s} work?",
+    "Can you explain {s} to a ten-year-old?", "Give me three interesting facts about {s}.",
+    "Why does {s} matter?", "What should a beginner know about {s}?",
+    "Summarize {s} in two sentences.", "what's {s}", "quick question: how does {s} work",
+]
+REQUESTS = [
+    "Write a short thank-you note to a neighbour who watered my plants.",
+    "Give me a simple recipe for pancakes.", "How do I boil an egg so the yolk stays soft?",
+    "Suggest a name for a grey kitten.", "What can I cook with rice, eggs and spinach?",
+    "Write a polite email asking my landlord to fix the heating.",
+    "How do I get a coffee stain out of a white shirt?",
+    "Give me tips for a job interview tomorrow.", "How can I fall asleep faster?",
+    "Write a haiku about autumn rain.", "Tell me a joke about cats.",
+    "How do I politely decline a party invitation?", "Plan a relaxing Sunday for me.",
+    "What are good questions to ask on a first date?", "How do I start running as a beginner?",
+    "Write a birthday message for my grandmother turning 90.",
+    "How do I keep basil alive indoors?", "What should I pack for a weekend of hiking?",
+    "Give me a five-minute stretching routine for my desk.",
+    "How do I apologise to a friend I forgot to call back?",
+    "Suggest three board games for a family evening.",
+    "How do I make my phone battery last longer?",
+    "What's a good way to learn a new language every day?",
+    "Write a two-line poem about the sea.", "How much water should I drink in a day?",
+    "What is the difference between weather and climate?",
+    "What is the difference between a virus and a bacterium?",
+    "What is the difference between a crocodile and an alligator?",
+    "hi! how are you today?", "thanks, that helped a lot", "good morning!",
+    "what can you do?", "who are you?", "tell me something interesting",
+]
+ASK_DOMAINS = [
+    "cooking and recipes", "gardening", "home repairs", "personal finance", "travel planning",
+    "health and fitness", "sleep", "pets", "parenting", "school homework in science",
+    "school homework in history", "geography", "space and astronomy", "animals", "weather",
+    "computers and phones", "writing emails and letters", "etiquette", "music", "films and books",
+    "sports", "language learning", "job hunting", "study skills", "cleaning and laundry",
+    "cars and driving", "the human body", "mathematics", "physics", "chemistry", "art",
+    "famous inventions", "holidays and traditions", "nutrition", "environment", "words and grammar",
+]
+ASK_PROMPT = ("Write 8 different questions or requests that people type to a helpful assistant "
+              "about {domain}. Mix short factual questions, how-to questions and requests for an "
+              "explanation; some casual, some formal. One per line, nothing else.")
+STORY_TOPICS = [
+    "a hedgehog who wants to fly", "a girl who finds a door in a tree", "a lonely lighthouse",
+    "a robot who learns to paint", "a dragon who loves baking", "a lost balloon",
+    "a boy who can talk to birds", "a snowman in summer", "a library that opens at midnight",
+    "an old fisherman and a silver fish", "a detective cat", "a city under the sea",
+    "twins who swap places for a day", "a train that travels to the stars", "a shy giraffe",
+    "a treasure map in a grandmother's attic", "a musician who lost her voice",
+    "a time traveller stuck in 1920", "a garden that grows in one night",
+    "a penguin who moves to the desert", "a kite that carries messages",
+    "two rival bakers in a small town", "an astronaut's first day on Mars",
+    "a squirrel who forgets where he hid his nuts", "a mysterious package at the door",
+    "a knight who is afraid of horses", "a village where it always snows",
+    "a girl who builds a boat from bottles", "a clock that grants one wish", "a brave little owl",
+]
+STORY_LENGTHS = {"short": 110, "medium": 150, "long": 180}
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def chat_messages(question: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": CHAT_SYSTEM}, {"role": "user", "content": question}]
+
+
+def questions(seed: int = 0) -> list[str]:
+    """The hand-written questions: every subject in two forms, and the requests."""
+    rng = random.Random(seed)
+    out = [form.format(s=s) for s in SUBJECTS for form in rng.sample(FORMS, 2)]
+    out += REQUESTS
+    rng.shuffle(out)
+    return out
+
+
+def _story_messages(topic: str, audience: str, words: int, tail: str = "",
+                    step: str = "begin") -> list[dict[str, str]]:
+    from calvados.plugins.stories import Draft, section_messages
+
+    draft = Draft(audience, "short", context=tail)
+    return section_messages(draft, topic, step, words)  # type: ignore[return-value]
+
+
+def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[Job]:
+    """Every responder job, interleaved by kind; later stages read what earlier ones wrote."""
+    banned = {_key(x) for x in exclude}
+    rng = random.Random(seed)
+    chat = [_job(f"answers-chat-{i}", "chat", chat_messages(q))
+            for i, q in enumerate(questions(seed)) if _key(q) not in banned]
+    stories = []
+    for i, topic in enumerate(STORY_TOPICS):
+        for audience in ("child", "teen", "adult"):
+            length = rng.choice(list(STORY_LENGTHS))
+            stories.append(_job(f"answers-story-{i}-{audience}", "story",
+                                _story_messages(topic, audience, STORY_LENGTHS[length]),
+                                topic=topic, audience=audience, step="begin"))
+    sad = [s for s in safety_banks.bank("en")["sad"] if _key(s) not in banned]
+    support = [_job(f"answers-support-{i}", "support", [
+        {"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": said}])
+        for i, said in enumerate(sad)]
+    asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
+                MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
+    first = _interleave([chat, stories, support, asks], [4, 1, 1, 1])
+    yield from first
+    yield from _later(store, banned)
+
+
+def _job(job_id: str, kind: str, messages: list[dict[str, str]], **data: Any) -> Job:
+    return Job(job_id, messages, {"kind": kind, "messages": messages, **data}, MAX_TOKENS[kind])
+
+
+def _interleave(groups: list[list[Job]], weights: list[int]) -> Iterator[Job]:
+    queues = [list(g) for g in groups]
+    while any(queues):
+        for queue, weight in zip(queues, weights, strict=True):
+            for _ in range(weight):
+                if queue:
+                    yield queue.pop(0)
+
+
+def _later(store: Store, banned: set[str]) -> Iterator[Job]:
+    """Answers to the teacher's own questions, and the next section of each story begun."""
+    records = list(store.records())
+    for r in records:
+        if r.get("kind") == "ask":
+            for j, q in enumerate(reply_lines(r["reply"])[:8]):
+                if q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 30 \
+                        and _key(q) not in banned:
+                    yield _job(f"{r['job']}-q{j}", "chat", chat_messages(q))
+    for r in records:
+        if r.get("kind") == "story" and r.get("step") == "begin" and r["reply"].strip():
+            step = "end" if len(r["job"]) % 2 else "continue"
+            yield _job(f"{r['job']}-{step}", "story",
+                       _story_messages(r["topic"], r["audience"], 120, r["reply"], step),
+                       topic=r["topic"], audience=r["audience"], step=step)
+
+
+def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
+    """Collected answers as training records: ``{"kind", "messages", "reply"}``, cleaned
+    (:func:`clean`); a reply that cannot be made fit to learn from is left out."""
+    out = []
+    prefixes = sorted({path.stem.rsplit("-", 1)[0] for path in root.glob("*.jsonl")})
+    for prefix in prefixes:
+        for r in Store(root, prefix).records():
+            if r.get("kind") not in ("chat", "story", "support"):
+                continue
+            reply = clean(r["kind"], r.get("reply", ""), r["messages"][-1]["content"])
+            if reply:
+                out.append({"kind": r["kind"], "messages": r["messages"], "reply": reply})
+    return out
+
+
+def clean(kind: str, reply: str, said: str) -> str:
+    """The teacher's reply as the student should learn it, or "" to leave it out: it ends
+    at a whole sentence; a story section keeps only story sentences (no title, no chatter,
+    no markup); a comfort reply must pass the comfort skill's own sentence checks and ask
+    its question within four sentences."""
+    from calvados.plugins.stories import _CHATTER
+    from calvados.plugins.support import check_sentence
+    from calvados.text import split_sentences
+
+    reply = reply.strip()
+    if not reply:
+        return ""
+    if kind == "story":
+        paragraphs = []
+        for paragraph in re.split(r"\n\s*\n", reply.replace("*", "").replace("#", "")):
+            kept = [x for x in split_sentences(paragraph) if not _CHATTER.search(x)]
+            if kept and (paragraphs or re.search(r"[.!?…][\"'”’)]*$", kept[-1])):  # no title
+                paragraphs.append(" ".join(kept))
+        reply = "\n\n".join(paragraphs)
+    if kind == "support":
+        parts = split_sentences(reply)
+        if len(parts) > 4 or not any(x.endswith("?") for x in parts) or any(
+                check_sentence(x, said) is not None for x in parts):
+            return ""
+    if not re.search(r"[.!?…][\"'”’)]*$", reply):  # cut by its token budget
+        ends = list(re.finditer(r"[.!?…][\"'”’)]*(?=\s|$)", reply))
+        reply = reply[:ends[-1].end()] if ends else ""
+        reply = re.sub(r"\n\s*(?:\d+[.)]|[-*•])$", "", reply)  # a list item cut at its number
+    return reply.strip()

@@ -1,0 +1,91 @@
+"""The responder's teacher data: jobs in the product's own prompts, resumable in stages,
+kept apart from the answer evaluation, cleaned before training, encoded with the loss on
+the reply only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from calvados.evaluation import read_cases
+from calvados.plugins.support import COMFORT_SYSTEM
+from calvados.student_models import responder_data as R
+from calvados.student_models.teacher import Store, collect
+from calvados.turn import CHAT_SYSTEM
+
+REPO = Path(__file__).resolve().parents[1]
+ANSWERS = REPO / "student_models" / "eval" / "answers.jsonl"
+
+
+def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
+    if isinstance(prompt, str):  # an `ask` job: the teacher writes questions
+        return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
+                "3. Why do leaves fall?")
+    system = prompt[0]["content"]  # type: ignore[index]
+    if "storyteller" in system:
+        return "Once upon a time a hedgehog wanted to fly. He asked the geese for help."
+    if "listener" in system:
+        return "It sounds hard. That makes sense. What weighs on you most?"
+    return "Here is a clear answer."
+
+
+def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -> None:
+    store = Store(tmp_path, "answers-s0")
+    exclude = [c["message"] for c in read_cases(ANSWERS)]
+    first = list(R.jobs(store, exclude=exclude))
+    kinds = {j.data["kind"] for j in first}
+    assert kinds == {"chat", "story", "support", "ask"}
+    chat = next(j for j in first if j.data["kind"] == "chat")
+    assert chat.prompt[0] == {"role": "system", "content": CHAT_SYSTEM}
+    assert chat.max_tokens == R.MAX_TOKENS["chat"]
+    support = next(j for j in first if j.data["kind"] == "support")
+    assert support.prompt[0]["content"] == COMFORT_SYSTEM
+    story = next(j for j in first if j.data["kind"] == "story")
+    assert "Write the beginning" in story.prompt[-1]["content"]
+    assert len({j.id for j in first}) == len(first)
+    collect(first, fake_teacher, store)
+    later = list(R.jobs(store, exclude=exclude))[len(first):]
+    asked = [j.prompt[-1]["content"] for j in later if j.data["kind"] == "chat"]
+    assert "How do I repot a cactus?" in asked
+    assert "What is the capital of France?" not in asked  # an evaluation case
+    follow = [j for j in later if j.data["kind"] == "story"]
+    assert follow and all(j.data["step"] in ("continue", "end") for j in follow)
+    assert "hedgehog wanted to fly" in follow[0].prompt[-2]["content"]  # the story so far
+    assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == len(later)
+    assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == 0  # all done
+    records = R.samples(tmp_path)
+    assert {r["kind"] for r in records} == {"chat", "story", "support"}
+
+
+def test_no_evaluation_message_is_a_job() -> None:
+    store = Store(Path("/nonexistent"), "answers-s0")
+    messages = {R._key(c["message"]) for c in read_cases(ANSWERS)}
+    asked = {R._key(j.prompt[-1]["content"]) for j in R.jobs(store, exclude=messages)
+             if not isinstance(j.prompt, str)}
+    assert not asked & messages
+
+
+def test_clean_keeps_what_is_fit_to_learn() -> None:
+    story = ("**The Brave Hedgehog**\n\nOnce upon a time there was a hedgehog. Here is the "
+             "story you asked for. He wanted to fly.\n\nOne day he saw a bird. It was")
+    assert R.clean("story", story, "") == ("Once upon a time there was a hedgehog. He wanted "
+                                           "to fly.\n\nOne day he saw a bird.")
+    assert R.clean("support", "You may have depression. What worries you?", "sad") == ""
+    assert R.clean("support", "It is hard. What helps?", "sad") == "It is hard. What helps?"
+    assert R.clean("chat", "Tips:\n1. Sleep well.\n2. Drink water.\n3. Eat", "") == (
+        "Tips:\n1. Sleep well.\n2. Drink water.")
+    assert R.clean("chat", "Blue light scatters more. Light of short", "") == (
+        "Blue light scatters more.")
+
+
+def test_a_responder_record_is_encoded_with_the_loss_on_the_reply_only() -> None:
+    from calvados.student_models.train import END, encode, load_base
+
+    tokenizer, _ = load_base("smollm2-135m")
+    record = {"messages": [{"role": "system", "content": CHAT_SYSTEM},
+                           {"role": "user", "content": "why is the sky blue?"}],
+              "reply": "Sunlight scatters off the air, and blue scatters most."}
+    ids, labels = encode(record, tokenizer, 384)
+    answer = [i for i, y in zip(ids, labels, strict=True) if y != -100]
+    assert tokenizer.decode(answer) == record["reply"] + END
+    prompt = tokenizer.decode(ids[:len(ids) - len(answer)])
+    assert prompt.endswith("<|im_start|>assistant\n") and "why is the sky blue?" in prompt
