@@ -233,8 +233,33 @@ def _collect_answers(teacher_path: str, out_dir: str, limit: int | None, seed: i
     click.echo(f"asked the teacher {asked} new requests; {total} answers in {root}")
 
 
+@distill.command("responder-data")
+@click.option("--out", type=click.Path(dir_okay=False), required=True,
+              help="The JSON-lines training file to write.")
+@click.option("--from", "root", type=click.Path(exists=True, file_okay=False),
+              help="Folder of collected answers (default: student_models/data/responder_teacher).")
+def responder_data_cmd(out: str, root: str | None) -> None:
+    """Write the responder's training records (the teacher's cleaned answers, stories and
+    comfort replies) for `calvados distill train`."""
+    from collections import Counter
+
+    from calvados.student_models import responder_data
+
+    records = responder_data.samples(Path(root) if root else responder_data.DATA_DIR)
+    if not records:
+        raise CalvadosError("no collected answers yet: run calvados distill collect "
+                            "--kind answers first")
+    Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                         "utf-8")
+    kinds = Counter(r["kind"] for r in records)
+    click.echo(f"wrote {len(records)} records to {out} ("
+               + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) + ")")
+
+
 @distill.command()
-@click.option("--data", type=click.Path(exists=True), required=True)
+@click.option("--data", type=click.Path(exists=True), required=True,
+              help="Training records: the planner's (`distill generate`) or the responder's "
+                   "(`distill responder-data`).")
 @click.option("--out", type=click.Path(), required=True, help="Run directory.")
 @click.option("--base", default="smollm2-135m", show_default=True,
               help="Base model: smollm2-135m or gemma3-270m.")
