@@ -53,6 +53,34 @@ BUILTIN: dict[str, tuple[Any, str, str]] = {
 }
 
 
+RESPONDER = "responder-smollm2"  # the shipped student that writes chat replies
+RESPONDER_MODEL = "smollm2-responder"
+
+
+def _responder() -> Any:
+    """The shipped responder student (its manifest read, not yet verified), or None."""
+    from calvados.student_models import list_students
+
+    return next((s for s in list_students() if s.name == RESPONDER and s.merged_sha256), None)
+
+
+def _responder_spec(resolve: bool) -> ModelSpec | None:
+    """The distilled chat model: SmolLM2 with the shipped responder adapter merged in (built
+    and verified on first use, like the planner's merge); None if it is not shipped."""
+    student = _responder()
+    if student is None:
+        return None
+    path = "(merged on first use)"
+    if resolve:
+        from calvados.student_models import default_student
+        from calvados.student_models.merge import merged_student
+
+        path = str(merged_student(default_student(RESPONDER) or student))
+    return ModelSpec(RESPONDER_MODEL, "llama_cpp", path, student.merged_sha256,
+                     "SmolLM2-135M-Instruct + the distilled responder adapter (chats)",
+                     builtin=True)
+
+
 def _user_models() -> dict[str, dict[str, Any]]:
     path = models_path()
     if not path.exists():
@@ -70,6 +98,8 @@ def list_models() -> list[ModelSpec]:
         ModelSpec(name, "llama_cpp", "(packaged)", sha, desc, builtin=True)
         for name, (_, sha, desc) in BUILTIN.items()
     ]
+    responder = _responder_spec(resolve=False)
+    specs += [responder] if responder is not None else []
     specs += [ModelSpec(name=name, **entry) for name, entry in _user_models().items()]
     return specs
 
@@ -79,6 +109,8 @@ def get_model(name: str) -> ModelSpec:
     if name in BUILTIN:
         resolve, sha, desc = BUILTIN[name]
         return ModelSpec(name, "llama_cpp", resolve(), sha, desc, builtin=True)
+    if name == RESPONDER_MODEL and (responder := _responder_spec(resolve=True)) is not None:
+        return responder
     user = _user_models()
     if name not in user:
         known = ", ".join(m.name for m in list_models())
@@ -100,7 +132,7 @@ def add_model(path: str, name: str, backend: str = "llama_cpp", description: str
     with file.open("rb") as fh:
         if fh.read(4) != b"GGUF":
             raise ModelError(f"{path} is not a GGUF file")
-    if name in BUILTIN:
+    if name in BUILTIN or name == RESPONDER_MODEL:
         raise ModelError(f"{name!r} is a built-in model name; choose another")
     spec = ModelSpec(name, backend, str(file), sha256_file(file), description)
     models = _user_models()

@@ -11,8 +11,11 @@ it will be given:
   later job of the same run);
 - ``story``: the beginning of a story, as the stories skill asks for it, for each audience and
   length; a later job continues or ends a collected beginning, as the skill would;
-- ``support``: a distress statement (the safety banks' calm, emotional seeds) with the
-  support skill's comfort prompt.
+- ``support``: a distress statement (the safety banks' calm, emotional seeds, and messages
+  the teacher wrote on everyday hardships, ``vent`` jobs) with the support skill's comfort
+  prompt; the teacher itself gets a stricter prompt with an example, since it otherwise
+  talks about the person instead of to them;
+- ``summary``: the summarize skill's final pass over the teacher's own longer answers.
 
 Answers are stored beside the messages that asked for them (``messages`` + ``reply``).
 ``exclude`` drops any question that is also an evaluation case.
@@ -33,7 +36,8 @@ from . import safety_banks
 from .teacher import Job, Store, reply_lines
 
 DATA_DIR = Path(__file__).parent / "data" / "responder_teacher"
-MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220}
+MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220, "vent": 260,
+              "summary": 160}
 
 SUBJECTS = [
     "photosynthesis", "the water cycle", "black holes", "inflation", "compound interest",
@@ -111,6 +115,32 @@ STORY_TOPICS = [
     "a girl who builds a boat from bottles", "a clock that grants one wish", "a brave little owl",
 ]
 STORY_LENGTHS = {"short": 110, "medium": 150, "long": 180}
+VENT_TOPICS = [
+    "moving to a new city", "a breakup", "exams", "losing a job", "a friend who stopped calling",
+    "a sick parent", "a pet that died", "money worries", "a stressful boss", "feeling left out",
+    "a fight with a sibling", "starting at a new school", "a miscarriage", "being a new parent",
+    "burnout at work", "a rejection letter", "loneliness in old age", "a divorce",
+    "a failed driving test", "feeling behind their friends in life", "chronic pain",
+    "a long hospital stay", "caring for a grandparent", "a child leaving home",
+]
+VENT_PROMPT = ("Write 8 different short messages in which a person tells a friend how they feel "
+               "about {topic}. First person, one or two sentences each, everyday words, no "
+               "names. One per line, nothing else.")
+# What the teacher is told for a comfort reply; the record keeps the product's own prompt.
+COMFORT_TEACHER = (
+    "You are a warm, caring friend replying to the person who wrote to you. Speak to them as "
+    "'you'. Write exactly three short sentences: first name what they are feeling and why, in "
+    "your own words; then say it makes sense to feel that way; then ask one gentle, open "
+    "question about their situation. No advice, no diagnosis, no medication.\n\n"
+    "Example. They wrote: I failed my driving test again and I feel so stupid.\n"
+    "You reply: Failing the test again sounds really discouraging, and it's left you feeling "
+    "down on yourself. It makes complete sense to feel that way after working hard for it. "
+    "What was the hardest part of today for you?"
+)
+SUMMARY_SHAPES = ["in 3 sentences, as one paragraph",
+                  "as 3 bullet points, one per line starting with '- '"]
+
+
 def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
@@ -150,11 +180,11 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
                                 _story_messages(topic, audience, STORY_LENGTHS[length]),
                                 topic=topic, audience=audience, step="begin"))
     sad = [s for s in safety_banks.bank("en")["sad"] if _key(s) not in banned]
-    support = [_job(f"answers-support-{i}", "support", [
-        {"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": said}])
-        for i, said in enumerate(sad)]
+    support = [_comfort_job(f"answers-comfort-{i}", said) for i, said in enumerate(sad)]
     asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
+    asks += [Job(f"answers-vent-{i}", VENT_PROMPT.format(topic=t), {"kind": "vent", "topic": t},
+                 MAX_TOKENS["vent"]) for i, t in enumerate(VENT_TOPICS)]
     first = _interleave([chat, stories, support, asks], [4, 1, 1, 1])
     yield from first
     yield from _later(store, banned)
@@ -162,6 +192,22 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
 
 def _job(job_id: str, kind: str, messages: list[dict[str, str]], **data: Any) -> Job:
     return Job(job_id, messages, {"kind": kind, "messages": messages, **data}, MAX_TOKENS[kind])
+
+
+def _comfort_job(job_id: str, said: str) -> Job:
+    """A comfort reply: the teacher gets a stricter prompt with an example, the record the
+    support skill's own messages."""
+    messages = [{"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": said}]
+    teacher = [{"role": "system", "content": COMFORT_TEACHER}, {"role": "user", "content": said}]
+    return Job(job_id, teacher, {"kind": "support", "messages": messages}, MAX_TOKENS["support"])
+
+
+def summary_messages(text: str, shape: str) -> list[dict[str, str]]:
+    """The summarize skill's final pass over ``text``."""
+    from calvados.plugins.documents.summarize import SYSTEM
+
+    return [{"role": "system", "content": SYSTEM},
+            {"role": "user", "content": f"Text:\n{text}\n\nSummarize this text {shape}."}]
 
 
 def _interleave(groups: list[list[Job]], weights: list[int]) -> Iterator[Job]:
@@ -174,20 +220,30 @@ def _interleave(groups: list[list[Job]], weights: list[int]) -> Iterator[Job]:
 
 
 def _later(store: Store, banned: set[str]) -> Iterator[Job]:
-    """Answers to the teacher's own questions, and the next section of each story begun."""
+    """Answers to the teacher's own questions, comfort replies to its own distress messages,
+    summaries of its longer answers and the next section of each story begun, interleaved."""
     records = list(store.records())
+    chat, support, summary, stories = [], [], [], []
     for r in records:
-        if r.get("kind") == "ask":
+        if r.get("kind") in ("ask", "vent"):
             for j, q in enumerate(reply_lines(r["reply"])[:8]):
-                if q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 30 \
-                        and _key(q) not in banned:
-                    yield _job(f"{r['job']}-q{j}", "chat", chat_messages(q))
-    for r in records:
-        if r.get("kind") == "story" and r.get("step") == "begin" and r["reply"].strip():
+                if not (q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 40) \
+                        or _key(q) in banned:
+                    continue
+                if r["kind"] == "ask":
+                    chat.append(_job(f"{r['job']}-q{j}", "chat", chat_messages(q)))
+                else:
+                    support.append(_comfort_job(f"{r['job']}-c{j}", q))
+        elif r.get("kind") == "chat" and len(r.get("reply", "").split()) >= 90:
+            text = clean("chat", r["reply"], "")
+            shape = SUMMARY_SHAPES[len(r["job"]) % 2]
+            summary.append(_job(f"{r['job']}-sum", "summary", summary_messages(text, shape)))
+        elif r.get("kind") == "story" and r.get("step") == "begin" and r["reply"].strip():
             step = "end" if len(r["job"]) % 2 else "continue"
-            yield _job(f"{r['job']}-{step}", "story",
-                       _story_messages(r["topic"], r["audience"], 120, r["reply"], step),
-                       topic=r["topic"], audience=r["audience"], step=step)
+            stories.append(_job(f"{r['job']}-{step}", "story",
+                                _story_messages(r["topic"], r["audience"], 120, r["reply"], step),
+                                topic=r["topic"], audience=r["audience"], step=step))
+    yield from _interleave([support, summary, stories, chat], [2, 1, 1, 1])
 
 
 def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
@@ -197,7 +253,7 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
     prefixes = sorted({path.stem.rsplit("-", 1)[0] for path in root.glob("*.jsonl")})
     for prefix in prefixes:
         for r in Store(root, prefix).records():
-            if r.get("kind") not in ("chat", "story", "support"):
+            if r.get("kind") not in ("chat", "story", "support", "summary"):
                 continue
             reply = clean(r["kind"], r.get("reply", ""), r["messages"][-1]["content"])
             if reply:
@@ -227,8 +283,13 @@ def clean(kind: str, reply: str, said: str) -> str:
     if kind == "support":
         parts = split_sentences(reply)
         if len(parts) > 4 or not any(x.endswith("?") for x in parts) or any(
-                check_sentence(x, said) is not None for x in parts):
-            return ""
+                check_sentence(x, said) is not None for x in parts) \
+                or not re.search(r"\byou(?:r|'re|’re)?\b", reply, re.IGNORECASE) \
+                or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE):
+            return ""  # it must speak to the person, not about them or as them
+    if kind == "summary":
+        reply = re.sub(r"[*#]|^(?:here is|here's|summary)\b[^\n]*:\s*", "", reply,
+                       flags=re.IGNORECASE)
     if not re.search(r"[.!?…][\"'”’)]*$", reply):  # cut by its token budget
         ends = list(re.finditer(r"[.!?…][\"'”’)]*(?=\s|$)", reply))
         reply = reply[:ends[-1].end()] if ends else ""

@@ -17,15 +17,19 @@ ANSWERS = REPO / "student_models" / "eval" / "answers.jsonl"
 
 
 def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
+    if isinstance(prompt, str) and "feel" in prompt:  # a `vent` job: distress messages
+        return "1. I failed my exam and I feel awful.\n2. Moving here has been so lonely."
     if isinstance(prompt, str):  # an `ask` job: the teacher writes questions
         return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
                 "3. Why do leaves fall?")
     system = prompt[0]["content"]  # type: ignore[index]
     if "storyteller" in system:
         return "Once upon a time a hedgehog wanted to fly. He asked the geese for help."
-    if "listener" in system:
-        return "It sounds hard. That makes sense. What weighs on you most?"
-    return "Here is a clear answer."
+    if "caring friend" in system:
+        return "It sounds hard for you. That makes sense. What weighs on you most?"
+    if "summarize" in system:
+        return "Here is a summary: Plants make food from light."
+    return "Plants make food from light and water. " * 15
 
 
 def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -> None:
@@ -33,12 +37,13 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     exclude = [c["message"] for c in read_cases(ANSWERS)]
     first = list(R.jobs(store, exclude=exclude))
     kinds = {j.data["kind"] for j in first}
-    assert kinds == {"chat", "story", "support", "ask"}
+    assert kinds == {"chat", "story", "support", "ask", "vent"}
     chat = next(j for j in first if j.data["kind"] == "chat")
     assert chat.prompt[0] == {"role": "system", "content": CHAT_SYSTEM}
     assert chat.max_tokens == R.MAX_TOKENS["chat"]
     support = next(j for j in first if j.data["kind"] == "support")
-    assert support.prompt[0]["content"] == COMFORT_SYSTEM
+    assert support.data["messages"][0]["content"] == COMFORT_SYSTEM  # what the record keeps
+    assert support.prompt[0]["content"] == R.COMFORT_TEACHER  # what the teacher is told
     story = next(j for j in first if j.data["kind"] == "story")
     assert "Write the beginning" in story.prompt[-1]["content"]
     assert len({j.id for j in first}) == len(first)
@@ -50,10 +55,18 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     follow = [j for j in later if j.data["kind"] == "story"]
     assert follow and all(j.data["step"] in ("continue", "end") for j in follow)
     assert "hedgehog wanted to fly" in follow[0].prompt[-2]["content"]  # the story so far
+    comfort = [j.prompt[-1]["content"] for j in later if j.data["kind"] == "support"]
+    assert "Moving here has been so lonely." in comfort  # the teacher's own distress messages
+    summary = next(j for j in later if j.data["kind"] == "summary")
+    assert "Plants make food" in summary.prompt[-1]["content"]  # a longer answer, summarized
     assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == len(later)
+    summaries = [j for j in R.jobs(store, exclude=exclude) if j.id not in store.done()]
+    assert summaries and {j.data["kind"] for j in summaries} == {"summary"}  # of new answers
+    collect(summaries, fake_teacher, store)
     assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == 0  # all done
     records = R.samples(tmp_path)
-    assert {r["kind"] for r in records} == {"chat", "story", "support"}
+    assert {r["kind"] for r in records} == {"chat", "story", "support", "summary"}
+    assert "Plants make food from light." in {r["reply"] for r in records}  # no "Here is"
 
 
 def test_no_evaluation_message_is_a_job() -> None:
@@ -70,7 +83,9 @@ def test_clean_keeps_what_is_fit_to_learn() -> None:
     assert R.clean("story", story, "") == ("Once upon a time there was a hedgehog. He wanted "
                                            "to fly.\n\nOne day he saw a bird.")
     assert R.clean("support", "You may have depression. What worries you?", "sad") == ""
-    assert R.clean("support", "It is hard. What helps?", "sad") == "It is hard. What helps?"
+    assert R.clean("support", "It is hard for you. What helps?", "sad") == (
+        "It is hard for you. What helps?")
+    assert R.clean("support", "The person feels sad. What helps them?", "sad") == ""
     assert R.clean("chat", "Tips:\n1. Sleep well.\n2. Drink water.\n3. Eat", "") == (
         "Tips:\n1. Sleep well.\n2. Drink water.")
     assert R.clean("chat", "Blue light scatters more. Light of short", "") == (

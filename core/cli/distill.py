@@ -270,11 +270,13 @@ def responder_data_cmd(out: str, root: str | None) -> None:
 @click.option("--rank", default=16, show_default=True, help="LoRA rank.")
 @click.option("--full", is_flag=True, help="Full fine-tuning instead of LoRA.")
 @click.option("--seed", default=0, show_default=True)
+@click.option("--max-len", default=384, show_default=True,
+              help="Most tokens of a training sequence (the prompt is cut from its start).")
 @click.option("--init-adapter", type=click.Path(exists=True),
               help="Continue training an adapter instead of a new one: a run's "
                    "RUN_DIR/adapter, or a shipped student's adapter.gguf.")
 def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
-          batch_size: int, lr: float, rank: int, full: bool, seed: int,
+          batch_size: int, lr: float, rank: int, full: bool, seed: int, max_len: int,
           init_adapter: str | None) -> None:
     """Fine-tune a base loaded from GGUF (loss on the plan only), through accelerate."""
     _need("torch")
@@ -283,7 +285,7 @@ def train(data: str, out: str, base: str, epochs: float, max_steps: int | None,
 
     config = TrainConfig(base=base, data=data, out=out, epochs=epochs, max_steps=max_steps,
                          batch_size=batch_size, lr=lr, rank=rank, alpha=2 * rank, full=full,
-                         seed=seed, init_adapter=init_adapter)
+                         seed=seed, max_len=max_len, init_adapter=init_adapter)
     run_training(config, log=lambda line: click.echo(line, err=True))
 
 

@@ -27,9 +27,10 @@ def models_list(as_json: bool) -> None:
     if as_json:
         print_json([s.__dict__ for s in specs])
         return
+    width = max(len(s.name) for s in specs)
     for spec in specs:
         kind = "built-in" if spec.builtin else spec.path
-        click.echo(f"{spec.name:16} {spec.backend:10} {kind}  {spec.description}")
+        click.echo(f"{spec.name:{width}}  {spec.backend:10} {kind}  {spec.description}".rstrip())
 
 
 @models.command("add")
