@@ -323,6 +323,9 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
             report["judge"] = {"model": judge.model_name if judge is not None else None,
                                "win_rate": round(statistics.fmean(wins), 4),
                                "interval_95": wilson(sum(wins), len(wins)),
-                               "judged": len(wins)}
+                               "judged": len(wins),
+                               "by_kind": {k: round(statistics.fmean(v), 4) for k in KINDS
+                                           if (v := [r["preferred"] for r in rows
+                                                     if r["kind"] == k and "preferred" in r])}}
         report["answers"] = rows
         return report

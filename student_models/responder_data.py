@@ -137,6 +137,11 @@ COMFORT_TEACHER = (
     "down on yourself. It makes complete sense to feel that way after working hard for it. "
     "What was the hardest part of today for you?"
 )
+_HARD = re.compile(
+    r"\b(?:sad|lonely|alone|miss|missing|hard|hurts?|hurt|worr\w*|stress\w*|anxious|scared|"
+    r"afraid|overwhelm\w*|tired|exhausted|drained|awful|terrible|empty|lost|cry\w*|cried|"
+    r"heartbroken|ashamed|guilty|angry|upset|frustrat\w*|nervous|can'?t|struggl\w*|down|"
+    r"failure|useless|left out|invisible|grief|griev\w*|pain|numb|helpless)\b", re.IGNORECASE)
 SUMMARY_SHAPES = ["in 3 sentences, as one paragraph",
                   "as 3 bullet points, one per line starting with '- '"]
 
@@ -232,7 +237,8 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                     continue
                 if r["kind"] == "ask":
                     chat.append(_job(f"{r['job']}-q{j}", "chat", chat_messages(q)))
-                else:
+                elif _HARD.search(q) and re.search(r"\b(?:i|i'm|my|me)\b", q, re.IGNORECASE) \
+                        and not re.search(r"\byou\b", q, re.IGNORECASE):  # said of oneself
                     support.append(_comfort_job(f"{r['job']}-c{j}", q))
         elif r.get("kind") == "chat" and len(r.get("reply", "").split()) >= 90:
             text = clean("chat", r["reply"], "")

@@ -143,6 +143,7 @@ def test_the_judge_sees_both_orders_and_the_win_rate_has_an_interval() -> None:
     firsts = [p.split("Answer A:")[1].split("Answer B:")[0] for p in judge.prompts]
     assert any("Paris" in a for a in firsts) and any("know" in a for a in firsts)
     assert report["judge"]["win_rate"] == 1.0 and report["judge"]["judged"] == 12
+    assert report["judge"]["by_kind"] == {"qa": 1.0}
     low, high = report["judge"]["interval_95"]
     assert 0.7 < low < 1.0 and high == 1.0
     assert report["against"]["checks"]["qa"]["correct"] == 0.0

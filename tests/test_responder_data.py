@@ -18,7 +18,8 @@ ANSWERS = REPO / "student_models" / "eval" / "answers.jsonl"
 
 def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
     if isinstance(prompt, str) and "feel" in prompt:  # a `vent` job: distress messages
-        return "1. I failed my exam and I feel awful.\n2. Moving here has been so lonely."
+        return ("1. I failed my exam and I feel awful.\n2. Moving here has been so lonely for me."
+                "\n3. I'm so excited about my new school!\n4. You never call me, I feel hurt.")
     if isinstance(prompt, str):  # an `ask` job: the teacher writes questions
         return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
                 "3. Why do leaves fall?")
@@ -56,7 +57,9 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     assert follow and all(j.data["step"] in ("continue", "end") for j in follow)
     assert "hedgehog wanted to fly" in follow[0].prompt[-2]["content"]  # the story so far
     comfort = [j.prompt[-1]["content"] for j in later if j.data["kind"] == "support"]
-    assert "Moving here has been so lonely." in comfort  # the teacher's own distress messages
+    assert "Moving here has been so lonely for me." in comfort  # the teacher's own messages
+    assert "I'm so excited about my new school!" not in comfort  # nothing hard in it
+    assert "You never call me, I feel hurt." not in comfort  # said to someone, not of oneself
     summary = next(j for j in later if j.data["kind"] == "summary")
     assert "Plants make food" in summary.prompt[-1]["content"]  # a longer answer, summarized
     assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == len(later)
