@@ -57,26 +57,23 @@ RESPONDER = "responder-smollm2"  # the shipped student that writes chat replies
 RESPONDER_MODEL = "smollm2-responder"
 
 
-def _responder() -> Any:
-    """The shipped responder student (its manifest read, not yet verified), or None."""
-    from calvados.student_models import list_students
-
-    return next((s for s in list_students() if s.name == RESPONDER and s.merged_sha256), None)
-
-
 def _responder_spec(resolve: bool) -> ModelSpec | None:
     """The distilled chat model: SmolLM2 with the shipped responder adapter merged in (built
-    and verified on first use, like the planner's merge); None if it is not shipped."""
-    student = _responder()
+    and verified on first use, like the planner's merge); None if it is not shipped. Listing
+    reads the manifest only; ``resolve`` checks the adapter, then merges."""
+    from calvados.student_models import default_student, list_students
+
+    student = next((s for s in list_students() if s.name == RESPONDER and s.merged_sha256),
+                   None)
     if student is None:
         return None
     path = "(merged on first use)"
     if resolve:
-        from calvados.student_models import default_student
         from calvados.student_models.merge import merged_student
 
-        path = str(merged_student(default_student(RESPONDER) or student))
-    return ModelSpec(RESPONDER_MODEL, "llama_cpp", path, student.merged_sha256,
+        default_student(RESPONDER)  # the adapter's checksum, before it is merged
+        path = str(merged_student(student))
+    return ModelSpec(RESPONDER_MODEL, "llama_cpp", path, str(student.merged_sha256),
                      "SmolLM2-135M-Instruct + the distilled responder adapter (chats)",
                      builtin=True)
 
