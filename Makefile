@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-deu \
 	tesseract-ocr-spa tesseract-ocr-osd tmux fonts-dejavu-core
 
+# llama.cpp is built for a portable x86-64 baseline (AVX2): a native build uses AMX where
+# the CPU reports it, and that crashes in some virtual machines. Other machines build native.
+LLAMA := $(shell grep -o 'llama-cpp-python==[0-9.]*' pyproject.toml)
+ifeq ($(shell uname -m),x86_64)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+endif
+
 .PHONY: setup setup-test system chat test lint typecheck bench clean
 
 setup: system $(VENV)/.installed
@@ -31,11 +38,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.llama: pyproject.toml | $(VENV)/bin/python
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install -q --no-cache-dir "$(LLAMA)"
+	touch $@
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/.llama
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/.llama
 	$(BIN)/pip install -q -e '.[test,distill]'
 	touch $@ $(VENV)/.installed
 

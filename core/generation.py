@@ -14,6 +14,7 @@ from .tools import Models, ToolContext
 
 REPLY_TOKENS = 300
 REPLY_OPTIONS: dict[str, Any] = {"repeat_penalty": 1.15}  # small models loop without it
+LOCAL_ONLY_OPTIONS = ("repeat_penalty", "no_repeat_ngram")  # llama.cpp's; others drop them
 
 
 @dataclass
@@ -48,7 +49,8 @@ def local_stream(backend: Backend, messages: list[Message], **options: Any) -> I
     try:
         return backend.chat(messages, **options)
     except TypeError:
-        options.pop("repeat_penalty", None)
+        for name in LOCAL_ONLY_OPTIONS:
+            options.pop(name, None)
         return backend.chat(messages, **options)
 
 

@@ -29,6 +29,7 @@ HARD_CAP = 24
 STATE_KEY = "stories.last"
 TAIL_WORDS = 220
 TEMPERATURE = 0.7
+NO_REPEAT = 4  # tokens
 
 AUDIENCE_STYLE = {
     "child": ("a young child", "Use simple words and a warm, gentle tone. No violence, no "
@@ -214,11 +215,13 @@ Model = Callable[[list[Message], int], Iterator[str]]
 
 
 def _model(ctx: ToolContext | None) -> Model:
-    """Stream under the privacy policy (data class ``story``); the repeat penalty applies
-    when the local model writes."""
+    """Stream under the privacy policy (data class ``story``). When the local model writes,
+    a repeat penalty applies and no run of ``NO_REPEAT`` tokens is written twice (the story
+    so far is in the prompt, so a section cannot retell the last one)."""
     models = models_of(ctx)
     return lambda messages, max_tokens: models.complete(
-        "story", messages, max_tokens=max_tokens, temperature=TEMPERATURE, repeat_penalty=1.3)
+        "story", messages, max_tokens=max_tokens, temperature=TEMPERATURE, repeat_penalty=1.3,
+        no_repeat_ngram=NO_REPEAT)
 
 
 def write_section(draft: Draft, model: Model, messages: list[Message], words: int) -> Iterator[str]:

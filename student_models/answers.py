@@ -12,7 +12,6 @@ first-token latency and tokens per second over every generation of the run.
 from __future__ import annotations
 
 import math
-import random
 import re
 import statistics
 import tempfile
@@ -238,18 +237,26 @@ def _ask(judge: Backend, prompt: str) -> str:
                               temperature=0.0)).strip()
 
 
-def prefer(judge: Backend, case: dict[str, Any], first: str, second: str,
-           rng: random.Random) -> float:
-    """1.0 if the judge prefers ``first``, 0.0 for ``second``, 0.5 if it says neither; the
-    answers are shown in random order."""
-    swap = rng.random() < 0.5
-    a, b = (second, first) if swap else (first, second)
-    said = _ask(judge, JUDGE_PROMPT.format(request=request_text(case)[:3000], a=a[:2500],
-                                           b=b[:2500]))
+def lean(judge: Backend, case: dict[str, Any], a: str, b: str) -> float:
+    """How far the judge leans to answer A over answer B: log P("A") - log P("B") for its
+    verdict's first token where the judge can weigh it, else +1, -1 or 0 from its reply."""
+    messages: list[Message] = [{"role": "user", "content": JUDGE_PROMPT.format(
+        request=request_text(case)[:3000], a=a[:2500], b=b[:2500])}]
+    weigh = getattr(judge, "choice_logprobs", None)
+    if weigh is not None:
+        p_a, p_b = weigh(messages, ["A", "B"])
+        return float(p_a - p_b)
+    said = "".join(judge.chat(messages, max_tokens=4, temperature=0.0)).strip()
     letter = re.match(r"\W*([AB])\b", said.upper())
-    if letter is None:
-        return 0.5
-    return float((letter.group(1) == "A") != swap)
+    return 0.0 if letter is None else (1.0 if letter.group(1) == "A" else -1.0)
+
+
+def prefer(judge: Backend, case: dict[str, Any], first: str, second: str) -> float:
+    """1.0 if the judge prefers ``first``, 0.0 for ``second``, 0.5 if neither. It is asked
+    both ways round, ``first`` shown as A and then as B, so a judge's lean to one position
+    cancels out and only its lean to the answer remains."""
+    toward_first = lean(judge, case, first, second) - lean(judge, case, second, first)
+    return 0.5 if toward_first == 0 else float(toward_first > 0)
 
 
 def contradicts(judge: Backend, case: dict[str, Any], summary: str) -> bool:
@@ -285,14 +292,13 @@ def summarize_checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | None = None,
-             judge: Backend | None = None, seed: int = 0,
+             judge: Backend | None = None,
              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Answer every case with ``backend`` (and ``against``), check the answers, and with a
     ``judge`` report how often it prefers ``backend``'s answer."""
     bad = [c.get("id") for c in cases if c.get("kind") not in KINDS]
     if bad:
         raise CalvadosError(f"cases with an unknown kind: {bad[:5]} (kinds: {', '.join(KINDS)})")
-    rng = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
         mine = Answerer(backend, Path(tmp) / "a")
         other = Answerer(against, Path(tmp) / "b") if against is not None else None
@@ -306,7 +312,7 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
                 other_rows.append({"id": case.get("id"), "kind": case["kind"],
                                    "answer": second["text"], "checks": score(case, second)})
                 if judge is not None:
-                    row["preferred"] = prefer(judge, case, answer["text"], second["text"], rng)
+                    row["preferred"] = prefer(judge, case, answer["text"], second["text"])
                     wins.append(row["preferred"])
             if judge is not None and case["kind"] == "summary":
                 row["checks"]["faithful"] = not contradicts(judge, case, answer["text"])

@@ -4,7 +4,6 @@ sentences when a reply runs out of tokens, and which model wrote an answer."""
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Iterator
 from typing import Any
 
@@ -141,7 +140,7 @@ def test_the_judge_sees_both_orders_and_the_win_rate_has_an_interval() -> None:
     judge = Judge()
     report = answers.evaluate(cases, Writer(), Writer("other", "I do not know."), judge)
     firsts = [p.split("Answer A:")[1].split("Answer B:")[0] for p in judge.prompts]
-    assert any("Paris" in a for a in firsts) and any("know" in a for a in firsts)
+    assert len(firsts) == 24 and ["Paris" in a for a in firsts] == [True, False] * 12
     assert report["judge"]["win_rate"] == 1.0 and report["judge"]["judged"] == 12
     assert report["judge"]["by_kind"] == {"qa": 1.0}
     low, high = report["judge"]["interval_95"]
@@ -160,7 +159,27 @@ def test_prefer_counts_an_unreadable_verdict_as_a_tie() -> None:
             yield "Both are fine."
 
     case = {"kind": "qa", "message": "hi"}
-    assert answers.prefer(Mumbles(), case, "x", "y", random.Random(0)) == 0.5
+    assert answers.prefer(Mumbles(), case, "x", "y") == 0.5
+
+
+def test_a_judge_that_always_names_the_first_answer_gives_ties() -> None:
+    class SaysA(Judge):
+        def chat(self, messages: list[Message], **kwargs: Any) -> Iterator[str]:
+            yield "A"
+
+    case = {"kind": "qa", "message": "hi"}
+    assert answers.prefer(SaysA(), case, "x", "y") == 0.5
+
+
+def test_a_weighing_judge_wins_by_its_lean_net_of_position() -> None:
+    class Weighs(Judge):  # leans to A by 2 always, and by 1 more to the answer "good"
+        def choice_logprobs(self, messages: list[Message], choices: list[str]) -> list[float]:
+            a = messages[-1]["content"].split("Answer A:")[1].split("Answer B:")[0]
+            return [-0.1, -2.1 - (1.0 if "good" in a else -1.0)]
+
+    case = {"kind": "qa", "message": "hi"}
+    assert answers.prefer(Weighs(), case, "good", "bad") == 1.0
+    assert answers.prefer(Weighs(), case, "bad", "good") == 0.0
 
 
 def test_a_reply_out_of_tokens_ends_at_its_last_whole_sentence() -> None:

@@ -223,3 +223,29 @@ def test_the_checksum_cache_is_never_read_half_written(home: Path) -> None:
         t.join()
     assert errors == []
     assert json.loads(models._verified_db().read_text("utf-8"))
+
+
+def test_no_repeat_ngram_bans_the_token_that_would_repeat_a_run() -> None:
+    import numpy as np
+    from calvados.backends.llama_cpp import NoRepeatNgram
+
+    ban = NoRepeatNgram(3, keep=0)
+    scores = np.zeros(10)
+    out = ban(np.array([5, 6, 7, 5, 6]), scores.copy())  # 5 6 was followed by 7
+    assert out[7] == -np.inf and np.isfinite(np.delete(out, 7)).all()
+    out = ban(np.array([5, 6, 7, 5, 6, 8, 0, 5, 6]), scores.copy())  # grown: 7 and 8 now
+    assert out[7] == out[8] == -np.inf
+    out = ban(np.array([1, 2, 0, 1, 2]), scores.copy())  # a new sequence; the end is kept
+    assert np.isfinite(out).all()
+
+
+def test_no_repeat_ngram_stops_the_real_model_looping(smollm2: Any) -> None:
+    from calvados.student_models.answers import repeated_4grams
+
+    messages = [{"role": "user", "content": "Write a song chorus that repeats 'we will go home "
+                                            "tonight' many times."}]
+    looped = "".join(smollm2.chat(messages, max_tokens=80, repeat_penalty=1.0))
+    free = "".join(smollm2.chat(messages, max_tokens=80, repeat_penalty=1.0,
+                                no_repeat_ngram=4))
+    assert repeated_4grams(looped) > 0.3, looped
+    assert repeated_4grams(free) < repeated_4grams(looped) / 3, free

@@ -226,7 +226,7 @@ def test_length_bands_with_the_default_local_model(
 
 
 def test_the_docs_state_the_numbers_the_code_uses() -> None:
-    from calvados.plugins.stories import HARD_CAP, SECTION_WORDS, TAIL_WORDS, TEMPERATURE
+    from calvados.plugins.stories import HARD_CAP, NO_REPEAT, SECTION_WORDS, TAIL_WORDS, TEMPERATURE
     from conftest import REPO
 
     doc = (REPO / "docs" / "stories.md").read_text("utf-8")
@@ -237,3 +237,4 @@ def test_the_docs_state_the_numbers_the_code_uses() -> None:
     assert f"about {words['short']}\n(short), {words['medium']} (medium) or {words['long']}" in doc
     assert f"last {TAIL_WORDS} words" in doc and f"up to {HARD_CAP} sections" in doc
     assert f"temperature {TEMPERATURE}" in doc
+    assert f"no run of {NO_REPEAT} tokens is written twice" in doc

@@ -79,7 +79,15 @@ class LlamaCppBackend(Backend):
                     yield text
 
     def chat(self, messages: list[Message], **kwargs: Any) -> Iterator[str]:
+        """Stream a chat reply. ``no_repeat_ngram=n`` never writes a token that would repeat
+        an n-token sequence already in the conversation (its stories loop otherwise)."""
         temperature = kwargs.get("temperature", 0.0)
+        size = kwargs.get("no_repeat_ngram")
+        processors = None
+        if size:
+            from llama_cpp import LogitsProcessorList
+
+            processors = LogitsProcessorList([NoRepeatNgram(size, self.llm.token_eos())])
         with self.lock:
             stream = self.llm.create_chat_completion(
                 messages=list(messages),  # type: ignore[arg-type]
@@ -88,6 +96,7 @@ class LlamaCppBackend(Backend):
                 top_k=1 if temperature == 0 else 40,
                 repeat_penalty=kwargs.get("repeat_penalty", 1.1),
                 stop=kwargs.get("stop"),
+                logits_processor=processors,
                 stream=True,
             )
             for chunk in stream:
@@ -95,6 +104,29 @@ class LlamaCppBackend(Backend):
                 text = delta.get("content") if isinstance(delta, dict) else None
                 if text:
                     yield text
+
+    def choice_logprobs(self, messages: list[Message], choices: list[str]) -> list[float]:
+        """The log-probability of each one-token choice as the reply's first token (a judge's
+        verdict weighed, not just read)."""
+        import numpy as np
+        from llama_cpp import LogitsProcessorList
+
+        seen: list[Any] = []
+
+        def keep(input_ids: Any, scores: Any) -> Any:
+            seen.append(np.array(scores, dtype=np.float64))
+            return scores
+
+        with self.lock:
+            self.llm.create_chat_completion(
+                messages=list(messages), max_tokens=1, temperature=0.0,  # type: ignore[arg-type]
+                logits_processor=LogitsProcessorList([keep]))
+        logits = seen[0]
+        top = logits.max()
+        logprobs = logits - top - np.log(np.exp(logits - top).sum())
+        ids = [self.llm.tokenize(c.encode("utf-8"), add_bos=False, special=False)[0]
+               for c in choices]
+        return [float(logprobs[i]) for i in ids]
 
     def tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
@@ -156,6 +188,30 @@ class LlamaCppBackend(Backend):
     @property
     def context_window(self) -> int:
         return self.options.n_ctx
+
+
+class NoRepeatNgram:
+    """A logits processor that bans every token completing an n-gram of tokens already seen
+    (prompt included), except the end of the reply. Its table grows with the sequence."""
+
+    def __init__(self, n: int, keep: int) -> None:
+        self.n, self.keep = n, keep
+        self.seen: dict[tuple[int, ...], set[int]] = {}
+        self.upto = 0  # input positions already in the table
+        self.head: list[int] = []
+
+    def __call__(self, input_ids: Any, scores: Any) -> Any:
+        ids = [int(t) for t in input_ids]
+        if ids[:len(self.head)] != self.head:  # another sequence: start over
+            self.seen, self.upto = {}, 0
+        n = self.n
+        for i in range(max(self.upto, n - 1), len(ids)):
+            self.seen.setdefault(tuple(ids[i - n + 1:i]), set()).add(ids[i])
+        self.upto, self.head = len(ids), ids[:16]
+        banned = self.seen.get(tuple(ids[len(ids) - n + 1:]), set()) - {self.keep}
+        if banned:
+            scores[list(banned)] = -float("inf")
+        return scores
 
 
 def _llama_version() -> str:

@@ -74,10 +74,8 @@ def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
               type=click.Choice(["qa", "doc_qa", "summary", "story", "support"]),
               help="Only cases of this kind (repeatable).")
 @click.option("--limit", type=int, help="Only the first N cases (after --kind).")
-@click.option("--seed", default=0, show_default=True, help="Seed of the judge's answer order.")
 def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against: str | None,
-                     judge: str | None, kinds: tuple[str, ...], limit: int | None,
-                     seed: int) -> None:
+                     judge: str | None, kinds: tuple[str, ...], limit: int | None) -> None:
     """Answer every case with the chat model and report checks, speed and (with --judge and
     --against) the judge's win rate for --model's answers."""
     from calvados.student_models.answers import evaluate
@@ -98,7 +96,7 @@ def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against:
     if referee is not None and other is None:
         raise click.UsageError("--judge compares two models: give --against too")
     with click.progressbar(length=len(cases), label="answering", file=sys.stderr) as bar:
-        report = evaluate(cases, mine, other, referee, seed=seed,  # type: ignore[arg-type]
+        report = evaluate(cases, mine, other, referee,  # type: ignore[arg-type]
                           progress=lambda i, n: bar.update(1))
     if as_json:
         print_json(report)
