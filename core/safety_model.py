@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,6 +91,8 @@ class Embedder:
         self.llm = Llama(model_path=str(path), embedding=True, n_ctx=512, n_batch=512,
                          pooling_type=LLAMA_POOLING_TYPE_MEAN,
                          n_threads=n_threads or min(4, os.cpu_count() or 1), verbose=False)
+        # free the model before interpreter shutdown tears down llama_cpp's globals
+        weakref.finalize(self, self.llm.close)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._size = cache
         self._lock = threading.Lock()

@@ -324,7 +324,7 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
             "checks": summarize_checks(rows)}
         if other is not None and against is not None:
             report["against"] = {"model": against.model_name, **other.timed.speed(),
-                                 "checks": summarize_checks(other_rows)}
+                                 "checks": summarize_checks(other_rows), "answers": other_rows}
         if wins:
             report["judge"] = {"model": judge.model_name if judge is not None else None,
                                "win_rate": round(statistics.fmean(wins), 4),

@@ -237,6 +237,16 @@ def test_no_repeat_ngram_bans_the_token_that_would_repeat_a_run() -> None:
     assert out[7] == out[8] == -np.inf
     out = ban(np.array([1, 2, 0, 1, 2]), scores.copy())  # a new sequence; the end is kept
     assert np.isfinite(out).all()
+    glued = NoRepeatNgram(3, keep=0, glued=frozenset({7}))  # 7 finishes a word: not banned
+    assert np.isfinite(glued(np.array([5, 6, 7, 5, 6]), scores.copy())).all()
+
+
+def test_the_tokens_that_finish_a_word_are_known(smollm2: Any) -> None:
+    glued = smollm2._glued()
+    ids = smollm2.llm.tokenize(b" Finnley smiled.", add_bos=False)
+    pieces = [smollm2.llm.detokenize([t]).decode() for t in ids]
+    assert [t in glued for t in ids] == [p[0] not in " ." for p in pieces], pieces
+    assert any(t in glued for t in ids)  # "Finnley" is more than one token
 
 
 def test_no_repeat_ngram_stops_the_real_model_looping(smollm2: Any) -> None:

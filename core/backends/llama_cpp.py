@@ -51,6 +51,7 @@ class LlamaCppBackend(Backend):
             seed=self.options.seed,
             verbose=False,
         )
+        self._glued_tokens: frozenset[int] | None = None
         # free the model before interpreter shutdown tears down llama_cpp's globals
         weakref.finalize(self, self.llm.close)
 
@@ -87,7 +88,8 @@ class LlamaCppBackend(Backend):
         if size:
             from llama_cpp import LogitsProcessorList
 
-            processors = LogitsProcessorList([NoRepeatNgram(size, self.llm.token_eos())])
+            processors = LogitsProcessorList(
+                [NoRepeatNgram(size, self.llm.token_eos(), self._glued())])
         with self.lock:
             stream = self.llm.create_chat_completion(
                 messages=list(messages),  # type: ignore[arg-type]
@@ -104,6 +106,16 @@ class LlamaCppBackend(Backend):
                 text = delta.get("content") if isinstance(delta, dict) else None
                 if text:
                     yield text
+
+    def _glued(self) -> frozenset[int]:
+        """Tokens that go on the word before them (no space or punctuation first): a ban
+        never splits a word, so "Finnley" is not forced into "Finnly"."""
+        if self._glued_tokens is None:
+            pieces = (self.llm.detokenize([t]).decode("utf-8", "ignore")
+                      for t in range(self.llm.n_vocab()))
+            self._glued_tokens = frozenset(
+                t for t, piece in enumerate(pieces) if not piece or piece[0].isalnum())
+        return self._glued_tokens
 
     def choice_logprobs(self, messages: list[Message], choices: list[str]) -> list[float]:
         """The log-probability of each one-token choice as the reply's first token (a judge's
@@ -192,10 +204,11 @@ class LlamaCppBackend(Backend):
 
 class NoRepeatNgram:
     """A logits processor that bans every token completing an n-gram of tokens already seen
-    (prompt included), except the end of the reply. Its table grows with the sequence."""
+    (prompt included), except the end of the reply and the ``glued`` tokens that finish a
+    word (the next word's first token is banned instead). Its table grows with the sequence."""
 
-    def __init__(self, n: int, keep: int) -> None:
-        self.n, self.keep = n, keep
+    def __init__(self, n: int, keep: int, glued: frozenset[int] = frozenset()) -> None:
+        self.n, self.keep, self.glued = n, keep, glued
         self.seen: dict[tuple[int, ...], set[int]] = {}
         self.upto = 0  # input positions already in the table
         self.head: list[int] = []
@@ -208,7 +221,7 @@ class NoRepeatNgram:
         for i in range(max(self.upto, n - 1), len(ids)):
             self.seen.setdefault(tuple(ids[i - n + 1:i]), set()).add(ids[i])
         self.upto, self.head = len(ids), ids[:16]
-        banned = self.seen.get(tuple(ids[len(ids) - n + 1:]), set()) - {self.keep}
+        banned = self.seen.get(tuple(ids[len(ids) - n + 1:]), set()) - {self.keep} - self.glued
         if banned:
             scores[list(banned)] = -float("inf")
         return scores
