@@ -71,7 +71,6 @@ _SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "fo
                 "by", "from", "into"}
 _WORD = re.compile(r"[A-Za-z0-9À-ÿ]+(?:['’-][A-Za-z0-9À-ÿ]+)*")
 _NAME = re.compile(r"\b[A-Z][a-zà-ÿ]{3,}\b")
-_NAMED = re.compile(r"\b[a-z][\w,]*\s+([A-Z][a-zà-ÿ]{3,})\b")  # a capital mid-sentence
 
 
 def variant_of(name: str, names: Iterable[str]) -> str | None:
@@ -157,7 +156,9 @@ class Draft:
             return variant_of(m.group(0), self.names) or m.group(0)
 
         sentence = _NAME.sub(one, sentence)
-        self.names += [n for n in _NAMED.findall(sentence) if n not in self.names]
+        for m in _NAME.finditer(sentence):  # a capital after the first word ("Captain Blackbeak")
+            if sentence[:m.start()].strip(" \"'“‘(") and m.group(0) not in self.names:
+                self.names.append(m.group(0))
         return sentence
 
     def add(self, sentence: str) -> str:

@@ -118,6 +118,16 @@ def test_one_name_per_character_and_no_word_count_chatter() -> None:
     assert "110 words" not in body and "Marigold" in body
 
 
+def test_a_name_after_a_title_is_kept_one_way() -> None:
+    first = ("It was Captain Blackbeak who sailed the ship every morning. Captain Blackbeam "
+             "smiled at the crew and waved. The crew of Blackbeek cheered for the sea.")
+    backend = StoryBackend(script=[first])
+    _, final = tell({"topic": "a pirate", "audience": "adult", "length": "short"}, backend)
+    body = body_of(final)
+    assert "Blackbeam" not in body and "Blackbeek" not in body
+    assert "Captain Blackbeak smiled" in body and "crew of Blackbeak cheered" in body
+
+
 def test_a_child_never_gets_violence_and_scary_words_are_softened() -> None:
     first = ("Once upon a time a fox lived by a scary old mill. The wolf killed the rabbit and "
              "there was blood everywhere. The fox made friends with a monster who loved soup. "
