@@ -240,13 +240,12 @@ def _ask(judge: Backend, prompt: str) -> str:
 def lean(judge: Backend, case: dict[str, Any], a: str, b: str) -> float:
     """How far the judge leans to answer A over answer B: log P("A") - log P("B") for its
     verdict's first token where the judge can weigh it, else +1, -1 or 0 from its reply."""
-    messages: list[Message] = [{"role": "user", "content": JUDGE_PROMPT.format(
-        request=request_text(case)[:3000], a=a[:2500], b=b[:2500])}]
+    prompt = JUDGE_PROMPT.format(request=request_text(case)[:3000], a=a[:2500], b=b[:2500])
     weigh = getattr(judge, "choice_logprobs", None)
     if weigh is not None:
-        p_a, p_b = weigh(messages, ["A", "B"])
+        p_a, p_b = weigh([{"role": "user", "content": prompt}], ["A", "B"])
         return float(p_a - p_b)
-    said = "".join(judge.chat(messages, max_tokens=4, temperature=0.0)).strip()
+    said = _ask(judge, prompt)
     letter = re.match(r"\W*([AB])\b", said.upper())
     return 0.0 if letter is None else (1.0 if letter.group(1) == "A" else -1.0)
 

@@ -235,7 +235,7 @@ def test_no_repeat_ngram_bans_the_token_that_would_repeat_a_run() -> None:
     assert out[7] == -np.inf and np.isfinite(np.delete(out, 7)).all()
     out = ban(np.array([5, 6, 7, 5, 6, 8, 0, 5, 6]), scores.copy())  # grown: 7 and 8 now
     assert out[7] == out[8] == -np.inf
-    out = ban(np.array([1, 2, 0, 1, 2]), scores.copy())  # a new sequence; the end is kept
+    out = NoRepeatNgram(3, keep=0)(np.array([1, 2, 0, 1, 2]), scores.copy())  # the end is kept
     assert np.isfinite(out).all()
     glued = NoRepeatNgram(3, keep=0, glued=frozenset({7}))  # 7 finishes a word: not banned
     assert np.isfinite(glued(np.array([5, 6, 7, 5, 6]), scores.copy())).all()

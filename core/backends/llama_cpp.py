@@ -205,22 +205,20 @@ class LlamaCppBackend(Backend):
 class NoRepeatNgram:
     """A logits processor that bans every token completing an n-gram of tokens already seen
     (prompt included), except the end of the reply and the ``glued`` tokens that finish a
-    word (the next word's first token is banned instead). Its table grows with the sequence."""
+    word (the next word's first token is banned instead). One per reply: its table grows with
+the sequence."""
 
     def __init__(self, n: int, keep: int, glued: frozenset[int] = frozenset()) -> None:
         self.n, self.keep, self.glued = n, keep, glued
         self.seen: dict[tuple[int, ...], set[int]] = {}
         self.upto = 0  # input positions already in the table
-        self.head: list[int] = []
 
     def __call__(self, input_ids: Any, scores: Any) -> Any:
         ids = [int(t) for t in input_ids]
-        if ids[:len(self.head)] != self.head:  # another sequence: start over
-            self.seen, self.upto = {}, 0
         n = self.n
         for i in range(max(self.upto, n - 1), len(ids)):
             self.seen.setdefault(tuple(ids[i - n + 1:i]), set()).add(ids[i])
-        self.upto, self.head = len(ids), ids[:16]
+        self.upto = len(ids)
         banned = self.seen.get(tuple(ids[len(ids) - n + 1:]), set()) - {self.keep} - self.glued
         if banned:
             scores[list(banned)] = -float("inf")
