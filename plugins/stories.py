@@ -151,15 +151,16 @@ class Draft:
         return self.same_names(sentence)
 
     def same_names(self, sentence: str) -> str:
-        """One name per character: a misspelt name is written as it was first written."""
+        """One name per character: a misspelt name is written as it was first written, even
+        when both spellings are in the same sentence. Every capitalized word after a
+        sentence's first is learned as a name ("Captain Blackbeak")."""
         def one(m: re.Match[str]) -> str:
-            return variant_of(m.group(0), self.names) or m.group(0)
+            name = variant_of(m.group(0), self.names) or m.group(0)
+            if name not in self.names and sentence[:m.start()].strip(" \"'“‘("):
+                self.names.append(name)
+            return name
 
-        sentence = _NAME.sub(one, sentence)
-        for m in _NAME.finditer(sentence):  # a capital after the first word ("Captain Blackbeak")
-            if sentence[:m.start()].strip(" \"'“‘(") and m.group(0) not in self.names:
-                self.names.append(m.group(0))
-        return sentence
+        return _NAME.sub(one, sentence)
 
     def add(self, sentence: str) -> str:
         """Record a shown sentence; returns the chunk to stream."""

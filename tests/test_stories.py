@@ -128,6 +128,16 @@ def test_a_name_after_a_title_is_kept_one_way() -> None:
     assert "Captain Blackbeak smiled" in body and "crew of Blackbeak cheered" in body
 
 
+def test_two_spellings_in_one_sentence_become_one() -> None:
+    first = ("Once upon a time a little fox called Finnley lived by the river, and Finnly "
+             "loved to watch the fish jump. The heron told Finnleh a secret.")
+    backend = StoryBackend(script=[first])
+    _, final = tell({"topic": "a fox", "length": "short"}, backend)
+    body = body_of(final)
+    assert "Finnly" not in body and "Finnleh" not in body
+    assert "and Finnley loved to watch" in body and "told Finnley a secret" in body
+
+
 def test_a_child_never_gets_violence_and_scary_words_are_softened() -> None:
     first = ("Once upon a time a fox lived by a scary old mill. The wolf killed the rabbit and "
              "there was blood everywhere. The fox made friends with a monster who loved soup. "
