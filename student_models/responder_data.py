@@ -15,10 +15,15 @@ it will be given:
   the teacher wrote on everyday hardships, ``vent`` jobs) with the support skill's comfort
   prompt; the teacher itself gets a stricter prompt with an example, since it otherwise
   talks about the person instead of to them;
-- ``summary``: the summarize skill's final pass over the teacher's own longer answers.
+- ``summary``: the summarize skill's final pass over the teacher's own longer answers;
+- short factual questions the teacher wrote on a list of domains (``facts`` jobs), answered
+  with a teacher-only prompt that asks for the answer first and then a sentence or two of
+  context: the record keeps the product's own prompt, so the student learns to answer a
+  one-line question with a little more than one line.
 
 Answers are stored beside the messages that asked for them (``messages`` + ``reply``).
-``exclude`` drops any question that is also an evaluation case.
+``exclude`` drops any question that is also an evaluation case, or asks the same thing in
+other words (the same content words).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from .teacher import Job, Store, reply_lines
 
 DATA_DIR = Path(__file__).parent / "data" / "responder_teacher"
 MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220, "vent": 260,
-              "summary": 160}
+              "summary": 160, "facts": 240, "fact": 130}
 
 SUBJECTS = [
     "photosynthesis", "the water cycle", "black holes", "inflation", "compound interest",
@@ -100,6 +105,27 @@ ASK_DOMAINS = [
 ASK_PROMPT = ("Write 8 different questions or requests that people type to a helpful assistant "
               "about {domain}. Mix short factual questions, how-to questions and requests for an "
               "explanation; some casual, some formal. One per line, nothing else.")
+FACT_DOMAINS = [
+    "countries and their capitals", "planets, stars and space", "wild animals", "the human body",
+    "chemical elements", "world history", "inventors and inventions", "arithmetic",
+    "units and measurements", "rivers, mountains and oceans", "famous books and their authors",
+    "composers and musical instruments", "painters and paintings", "sports and their rules",
+    "food and where it comes from", "plants and trees", "weather", "languages of the world",
+    "physics", "computers", "famous buildings and landmarks", "the calendar and time",
+    "sea life", "insects", "birds", "dinosaurs", "rocks and minerals", "currencies",
+    "mythology", "geometry and shapes",
+]
+FACT_PROMPT = ("Write 10 different short factual questions that people ask a helpful assistant "
+               "about {domain}, each with one clear answer (a name, a number, a place, a date or "
+               "a word). Some casual, some formal. One per line, nothing else.")
+# What the teacher is told for a factual question; the record keeps the product's own prompt.
+FACT_TEACHER = (
+    "You are a helpful, accurate assistant. Answer in two or three sentences: first the answer "
+    "itself, in a full sentence, then one or two sentences of useful context (why, how, or a "
+    "telling detail). No lists, no headings.")
+_FILLER = {"what", "which", "who", "whom", "whose", "where", "when", "does", "the", "is", "are",
+           "was", "were", "how", "many", "much", "of", "a", "an", "in", "on", "to", "do", "you",
+           "can", "tell", "me", "please", "there", "called", "name", "known", "as"}
 STORY_TOPICS = [
     "a hedgehog who wants to fly", "a girl who finds a door in a tree", "a lonely lighthouse",
     "a robot who learns to paint", "a dragon who loves baking", "a lost balloon",
@@ -150,6 +176,13 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
+def _gist(text: str) -> str:
+    """A question's content words, in order of the alphabet: "What's the capital city of
+    France?" and "what is France's capital" ask the same thing."""
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))
+    return " ".join(sorted({w for w in words if w not in _FILLER and w != "city"}))
+
+
 def chat_messages(question: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": CHAT_SYSTEM}, {"role": "user", "content": question}]
 
@@ -173,7 +206,7 @@ def _story_messages(topic: str, audience: str, words: int, tail: str = "",
 
 def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[Job]:
     """Every responder job, interleaved by kind; later stages read what earlier ones wrote."""
-    banned = {_key(x) for x in exclude}
+    banned = {k for x in exclude for k in (_key(x), _gist(x))}
     rng = random.Random(seed)
     chat = [_job(f"answers-chat-{i}", "chat", chat_messages(q))
             for i, q in enumerate(questions(seed)) if _key(q) not in banned]
@@ -188,6 +221,8 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
     support = [_comfort_job(f"answers-comfort-{i}", said) for i, said in enumerate(sad)]
     asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
+    asks += [Job(f"answers-facts-{i}", FACT_PROMPT.format(domain=d), {"kind": "facts", "domain": d},
+                 MAX_TOKENS["facts"]) for i, d in enumerate(FACT_DOMAINS)]
     asks += [Job(f"answers-vent-{i}", VENT_PROMPT.format(topic=t), {"kind": "vent", "topic": t},
                  MAX_TOKENS["vent"]) for i, t in enumerate(VENT_TOPICS)]
     first = _interleave([chat, stories, support, asks], [4, 1, 1, 1])
@@ -228,8 +263,18 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
     """Answers to the teacher's own questions, comfort replies to its own distress messages,
     summaries of its longer answers and the next section of each story begun, interleaved."""
     records = list(store.records())
-    chat, support, summary, stories = [], [], [], []
+    chat, support, summary, stories, facts = [], [], [], [], []
     for r in records:
+        if r.get("kind") == "facts":
+            for j, q in enumerate(reply_lines(r["reply"])[:10]):
+                if q.endswith("?") and 3 <= len(q.split()) <= 25 \
+                        and not {_key(q), _gist(q)} & banned:
+                    banned.add(_gist(q))  # asked once, however many domains repeat it
+                    asked = [{"role": "system", "content": FACT_TEACHER},
+                             {"role": "user", "content": q}]
+                    facts.append(Job(f"{r['job']}-q{j}", asked,
+                                     {"kind": "chat", "messages": chat_messages(q)},
+                                     MAX_TOKENS["fact"]))
         if r.get("kind") in ("ask", "vent"):
             for j, q in enumerate(reply_lines(r["reply"])[:8]):
                 if not (q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 40) \
@@ -249,6 +294,7 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
             stories.append(_job(f"{r['job']}-{step}", "story",
                                 _story_messages(r["topic"], r["audience"], 120, r["reply"], step),
                                 topic=r["topic"], audience=r["audience"], step=step))
+    yield from facts
     yield from _interleave([support, summary, stories, chat], [2, 1, 1, 1])
 
 

@@ -1,6 +1,7 @@
 """Seed phrases for the safety detector's training data, by language and kind.
 
-Each bank is a list of core statements; :mod:`safety_data` wraps them in openers and closers,
+Each bank is a list of core statements (the short lists here, and longer hand-written lists
+in ``data/safety_seeds/``); :mod:`safety_data` wraps them in openers and closers,
 joins them with context turns and perturbs them (typos, slang, case). Every fifth seed of
 each list is held out for the generated part of the test set, so test statements never
 appear in training.
@@ -13,6 +14,12 @@ emotional but not a crisis), ``benign`` (looks like a means or a preparation but
 """
 
 from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+SEEDS_DIR = Path(__file__).parent / "data" / "safety_seeds"
 
 CRISIS_KINDS = ("direct", "passive", "means", "prep", "farewell", "selfharm", "third")
 CALM_KINDS = ("idiom", "fiction", "sad", "benign")
@@ -523,5 +530,16 @@ ASKS = {
 LANGS = ("en", "es", "fr", "de", "pt", "it")
 
 
+@functools.cache
 def bank(lang: str) -> dict[str, list[str]]:
-    return EN if lang == "en" else OTHER[lang]
+    """The seeds of ``lang`` by kind: the lists above, then the longer hand-written lists of
+    ``data/safety_seeds/LANG.json`` and ``LANG-*.json``, appended, so that a seed's place (and
+    with it whether it is held out) never changes when seeds are added."""
+    out = {kind: list(items) for kind, items in (EN if lang == "en" else OTHER[lang]).items()}
+    for path in sorted(SEEDS_DIR.glob(f"{lang}.json")) + sorted(SEEDS_DIR.glob(f"{lang}-*.json")):
+        for kind, items in json.loads(path.read_text("utf-8")).items():
+            if kind not in CRISIS_KINDS + CALM_KINDS:
+                raise ValueError(f"{path}: unknown seed kind {kind!r}")
+            known = set(out[kind])
+            out[kind] += [x for x in dict.fromkeys(items) if x not in known]
+    return out

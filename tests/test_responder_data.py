@@ -20,6 +20,9 @@ def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
     if isinstance(prompt, str) and "feel" in prompt:  # a `vent` job: distress messages
         return ("1. I failed my exam and I feel awful.\n2. Moving here has been so lonely for me."
                 "\n3. I'm so excited about my new school!\n4. You never call me, I feel hurt.")
+    if isinstance(prompt, str) and "one clear answer" in prompt:  # a `facts` job
+        return ("1. What's the capital city of France?\n2. How many legs does an ant have?\n"
+                "3. Who painted the Mona Lisa?")
     if isinstance(prompt, str):  # an `ask` job: the teacher writes questions
         return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
                 "3. Why do leaves fall?")
@@ -38,7 +41,7 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     exclude = [c["message"] for c in read_cases(ANSWERS)]
     first = list(R.jobs(store, exclude=exclude))
     kinds = {j.data["kind"] for j in first}
-    assert kinds == {"chat", "story", "support", "ask", "vent"}
+    assert kinds == {"chat", "story", "support", "ask", "vent", "facts"}
     chat = next(j for j in first if j.data["kind"] == "chat")
     assert chat.prompt[0] == {"role": "system", "content": CHAT_SYSTEM}
     assert chat.max_tokens == R.MAX_TOKENS["chat"]
@@ -70,6 +73,24 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     records = R.samples(tmp_path)
     assert {r["kind"] for r in records} == {"chat", "story", "support", "summary"}
     assert "Plants make food from light." in {r["reply"] for r in records}  # no "Here is"
+
+
+def test_factual_questions_are_answered_with_context_but_learned_in_the_products_prompt(
+        tmp_path: Path) -> None:
+    store = Store(tmp_path, "answers-s0")
+    exclude = [c["message"] for c in read_cases(ANSWERS)]
+    first = [j for j in R.jobs(store, exclude=exclude) if j.data["kind"] == "facts"]
+    assert len(first) == len(R.FACT_DOMAINS)
+    collect(first, fake_teacher, store)
+    facts = [j for j in R.jobs(store, exclude=exclude) if j.id.startswith("answers-facts-")
+             and j.data["kind"] == "chat"]
+    asked = {j.prompt[-1]["content"] for j in facts}
+    assert asked == {"How many legs does an ant have?"}  # the Mona Lisa is an evaluation case
+    assert all(j.prompt[0]["content"] == R.FACT_TEACHER for j in facts)  # the teacher is told
+    assert all(j.data["messages"][0]["content"] == CHAT_SYSTEM for j in facts)  # kept
+    # "What's the capital city of France?" asks what an evaluation case asks, in other words
+    assert R._gist("What's the capital city of France?") == R._gist(
+        "What is the capital of France?")
 
 
 def test_no_evaluation_message_is_a_job() -> None:
