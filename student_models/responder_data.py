@@ -118,11 +118,11 @@ FACT_DOMAINS = [
 FACT_PROMPT = ("Write 10 different short factual questions that people ask a helpful assistant "
                "about {domain}, each with one clear answer (a name, a number, a place, a date or "
                "a word). Some casual, some formal. One per line, nothing else.")
-# What the teacher is told for a factual question; the record keeps the product's own prompt.
+# What the teacher is told after a factual question (it follows an instruction in the user's
+# turn more closely than in a system prompt); the record keeps the product's own prompt.
 FACT_TEACHER = (
-    "You are a helpful, accurate assistant. Answer in two or three sentences: first the answer "
-    "itself, in a full sentence, then one or two sentences of useful context (why, how, or a "
-    "telling detail). No lists, no headings.")
+    "Answer in two or three sentences: first the answer itself in a full sentence, then one "
+    "or two sentences of useful context (why, how, or a telling detail). No lists.")
 _FILLER = {"what", "which", "who", "whom", "whose", "where", "when", "does", "the", "is", "are",
            "was", "were", "how", "many", "much", "of", "a", "an", "in", "on", "to", "do", "you",
            "can", "tell", "me", "please", "there", "called", "name", "known", "as"}
@@ -270,11 +270,10 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                 if q.endswith("?") and 3 <= len(q.split()) <= 25 \
                         and not {_key(q), _gist(q)} & banned:
                     banned.add(_gist(q))  # asked once, however many domains repeat it
-                    asked = [{"role": "system", "content": FACT_TEACHER},
-                             {"role": "user", "content": q}]
+                    asked = [{"role": "user", "content": f"{q}\n\n{FACT_TEACHER}"}]
                     facts.append(Job(f"{r['job']}-q{j}", asked,
-                                     {"kind": "chat", "messages": chat_messages(q)},
-                                     MAX_TOKENS["fact"]))
+                                     {"kind": "chat", "messages": chat_messages(q),
+                                      "context": True}, MAX_TOKENS["fact"]))
         if r.get("kind") in ("ask", "vent"):
             for j, q in enumerate(reply_lines(r["reply"])[:8]):
                 if not (q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 40) \
@@ -300,7 +299,10 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
 
 def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
     """Collected answers as training records: ``{"kind", "messages", "reply"}``, cleaned
-    (:func:`clean`); a reply that cannot be made fit to learn from is left out."""
+    (:func:`clean`); a reply that cannot be made fit to learn from is left out, and so is a
+    factual answer given without its context."""
+    from calvados.text import split_sentences
+
     out = []
     prefixes = sorted({path.stem.rsplit("-", 1)[0] for path in root.glob("*.jsonl")})
     for prefix in prefixes:
@@ -308,6 +310,8 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
             if r.get("kind") not in ("chat", "story", "support", "summary"):
                 continue
             reply = clean(r["kind"], r.get("reply", ""), r["messages"][-1]["content"])
+            if r.get("context") and len(split_sentences(reply)) < 2:
+                continue  # asked for the answer and its context, it gave the answer alone
             if reply:
                 out.append({"kind": r["kind"], "messages": r["messages"], "reply": reply})
     return out

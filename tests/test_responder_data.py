@@ -27,6 +27,9 @@ def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
         return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
                 "3. Why do leaves fall?")
     system = prompt[0]["content"]  # type: ignore[index]
+    if system.endswith(R.FACT_TEACHER):  # a factual question, asked for its context
+        return ("An ant has six legs." if "ant" in system else
+                "Leonardo da Vinci painted it. He worked on it for years in Florence.")
     if "storyteller" in system:
         return "Once upon a time a hedgehog wanted to fly. He asked the geese for help."
     if "caring friend" in system:
@@ -84,10 +87,22 @@ def test_factual_questions_are_answered_with_context_but_learned_in_the_products
     collect(first, fake_teacher, store)
     facts = [j for j in R.jobs(store, exclude=exclude) if j.id.startswith("answers-facts-")
              and j.data["kind"] == "chat"]
-    asked = {j.prompt[-1]["content"] for j in facts}
+    asked = {j.data["messages"][-1]["content"] for j in facts}
     assert asked == {"How many legs does an ant have?"}  # the Mona Lisa is an evaluation case
-    assert all(j.prompt[0]["content"] == R.FACT_TEACHER for j in facts)  # the teacher is told
+    assert all(j.prompt[-1]["content"].endswith(R.FACT_TEACHER) for j in facts)  # told
+    assert all(j.prompt[-1]["content"].startswith(j.data["messages"][-1]["content"])
+               for j in facts)
     assert all(j.data["messages"][0]["content"] == CHAT_SYSTEM for j in facts)  # kept
+    collect(facts, fake_teacher, store)
+    learned = [r for r in R.samples(tmp_path) if r["kind"] == "chat"]
+    assert learned == []  # "An ant has six legs." gives the answer without its context
+    store.append({"job": "answers-facts-1-q0", "kind": "chat", "context": True,
+                  "messages": R.chat_messages("Who painted the Night Watch?"),
+                  "reply": "Rembrandt painted it in 1642. It hangs in the Rijksmuseum."})
+    learned = [r for r in R.samples(tmp_path) if r["kind"] == "chat"]
+    assert [r["reply"] for r in learned] == [
+        "Rembrandt painted it in 1642. It hangs in the Rijksmuseum."]
+    assert learned[0]["messages"][0]["content"] == CHAT_SYSTEM
     # "What's the capital city of France?" asks what an evaluation case asks, in other words
     assert R._gist("What's the capital city of France?") == R._gist(
         "What is the capital of France?")
