@@ -125,7 +125,7 @@ FACT_TEACHER = (
     "or two sentences of useful context (why, how, or a telling detail). No lists.")
 _FILLER = {"what", "which", "who", "whom", "whose", "where", "when", "does", "the", "is", "are",
            "was", "were", "how", "many", "much", "of", "a", "an", "in", "on", "to", "do", "you",
-           "can", "tell", "me", "please", "there", "called", "name", "known", "as"}
+           "can", "tell", "me", "please", "there", "called", "name", "known", "as", "city"}
 STORY_TOPICS = [
     "a hedgehog who wants to fly", "a girl who finds a door in a tree", "a lonely lighthouse",
     "a robot who learns to paint", "a dragon who loves baking", "a lost balloon",
@@ -180,7 +180,7 @@ def _gist(text: str) -> str:
     """A question's content words, in order of the alphabet: "What's the capital city of
     France?" and "what is France's capital" ask the same thing."""
     words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", ""))
-    return " ".join(sorted({w for w in words if w not in _FILLER and w != "city"}))
+    return " ".join(sorted({w for w in words if w not in _FILLER}))
 
 
 def chat_messages(question: str) -> list[dict[str, str]]:
@@ -264,12 +264,13 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
     summaries of its longer answers and the next section of each story begun, interleaved."""
     records = list(store.records())
     chat, support, summary, stories, facts = [], [], [], [], []
+    once: set[str] = set()  # a factual question is asked once, however many domains repeat it
     for r in records:
         if r.get("kind") == "facts":
             for j, q in enumerate(reply_lines(r["reply"])[:10]):
                 if q.endswith("?") and 3 <= len(q.split()) <= 25 \
-                        and not {_key(q), _gist(q)} & banned:
-                    banned.add(_gist(q))  # asked once, however many domains repeat it
+                        and not {_key(q), _gist(q)} & (banned | once):
+                    once.add(_gist(q))
                     asked = [{"role": "user", "content": f"{q}\n\n{FACT_TEACHER}"}]
                     facts.append(Job(f"{r['job']}-q{j}", asked,
                                      {"kind": "chat", "messages": chat_messages(q),

@@ -28,7 +28,7 @@ def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
                 "3. Why do leaves fall?")
     system = prompt[0]["content"]  # type: ignore[index]
     if system.endswith(R.FACT_TEACHER):  # a factual question, asked for its context
-        return ("An ant has six legs." if "ant" in system else
+        return ("An ant has six legs." if "an ant" in system else
                 "Leonardo da Vinci painted it. He worked on it for years in Florence.")
     if "storyteller" in system:
         return "Once upon a time a hedgehog wanted to fly. He asked the geese for help."
