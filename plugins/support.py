@@ -196,6 +196,13 @@ _PRESCRIBE = re.compile(
 _DISMISS = re.compile(
     r"\b(?:calm down|get over it|stop (?:being|feeling|worrying|crying)|overreact\w*|not a big "
     r"deal|just relax|your (?:own )?fault|snap out|man up|cheer up|at least)\b", re.IGNORECASE)
+_ADVISE = re.compile(
+    r"\b(?:it'?s (?:important|essential|crucial|vital|key|best|a good idea|helpful) (?:to|not to|"
+    r"that)|it (?:can|may|might) (?:be helpful|help) to|you (?:should|need to|must|have to|might "
+    r"want to|could try|can try)|try (?:to|not to)|make sure|remember (?:that|to)|focus on|"
+    r"self-care|take care of yourself|take (?:a|some) (?:break|time|steps?|deep)|consider\w*|"
+    r"practi[cs]e|practi[cs]ing|reach out to|don'?t (?:worry|let)|can we try|have you (?:tried|"
+    r"considered)|strateg\w*|tips?|techniques?)\b", re.IGNORECASE)
 _OFF = re.compile(
     r"https?://|www\.|\d{3,}|<\|?|\|>|\b(?:as an ai|language model|chatbot|assistant:|user:|"
     r"i am an ai|i'm an ai)\b|[#*`{}\[\]]", re.IGNORECASE)
@@ -221,6 +228,8 @@ def check_sentence(sentence: str, said: str) -> str | None:
         return "prescription"
     if _DISMISS.search(sentence):
         return "dismissive"
+    if _ADVISE.search(sentence):
+        return "advice"
     if _OFF.search(sentence):
         return "off"
     dark = {w.lower() for w in _DARK.findall(sentence)}

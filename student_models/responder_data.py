@@ -152,22 +152,33 @@ VENT_TOPICS = [
 VENT_PROMPT = ("Write 8 different short messages in which a person tells a friend how they feel "
                "about {topic}. First person, one or two sentences each, everyday words, no "
                "names. One per line, nothing else.")
-# What the teacher is told for a comfort reply; the record keeps the product's own prompt.
+# What the teacher is told for a comfort reply, with three worked turns before the message
+# (it follows examples better than rules); the record keeps the product's own prompt.
 COMFORT_TEACHER = (
-    "You are a warm, caring friend replying to the person who wrote to you. Speak to them as "
-    "'you'. Write exactly three short sentences: first name what they are feeling and why, in "
-    "your own words; then say it makes sense to feel that way; then ask one gentle, open "
-    "question about their situation. No advice, no diagnosis, no medication.\n\n"
-    "Example. They wrote: I failed my driving test again and I feel so stupid.\n"
-    "You reply: Failing the test again sounds really discouraging, and it's left you feeling "
-    "down on yourself. It makes complete sense to feel that way after working hard for it. "
-    "What was the hardest part of today for you?"
+    "You are a warm, caring friend. Reply in three short sentences: say you're sorry or that it "
+    "sounds hard, naming what they feel and why; say it makes sense to feel that way; ask one "
+    "gentle, open question. Never give advice or tips."
 )
+COMFORT_SHOTS = [
+    ("I failed my driving test again and I feel so stupid.",
+     "I'm so sorry, failing the test again sounds really discouraging, and it's left you feeling "
+     "down on yourself. It makes complete sense to feel that way after working so hard for it. "
+     "What was the hardest part of today for you?"),
+    ("my flatmate keeps eating my food and I'm fed up",
+     "That sounds really frustrating, having your things taken again and again in your own "
+     "home. It makes sense that you're fed up with it. How long has this been going on?"),
+    ("I miss my grandma so much since she passed",
+     "I'm so sorry you lost your grandma; missing her this much shows how close you were. It's "
+     "completely natural to feel that ache. What do you miss most about her?"),
+]
 _HARD = re.compile(
     r"\b(?:sad|lonely|alone|miss|missing|hard|hurts?|hurt|worr\w*|stress\w*|anxious|scared|"
     r"afraid|overwhelm\w*|tired|exhausted|drained|awful|terrible|empty|lost|cry\w*|cried|"
     r"heartbroken|ashamed|guilty|angry|upset|frustrat\w*|nervous|can'?t|struggl\w*|down|"
     r"failure|useless|left out|invisible|grief|griev\w*|pain|numb|helpless)\b", re.IGNORECASE)
+# Comfort replies collected before the teacher had worked examples ("Feeling lonely can be a
+# tough experience. It's important to..."): about people rather than to them, and left out.
+_FIRST_COMFORT = re.compile(r"^answers-comfort-\d+$|-c\d+$")
 SUMMARY_SHAPES = ["in 3 sentences, as one paragraph",
                   "as 3 bullet points, one per line starting with '- '"]
 
@@ -217,8 +228,8 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
             stories.append(_job(f"answers-story-{i}-{audience}", "story",
                                 _story_messages(topic, audience, STORY_LENGTHS[length]),
                                 topic=topic, audience=audience, step="begin"))
-    sad = [s for s in safety_banks.bank("en")["sad"] if _key(s) not in banned]
-    support = [_comfort_job(f"answers-comfort-{i}", said) for i, said in enumerate(sad)]
+    sad = [s for s in safety_banks.bank("en")["sad"] if not {_key(s), _gist(s)} & banned]
+    support = [_comfort_job(f"answers-comfort2-{i}", said) for i, said in enumerate(sad)]
     asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
     asks += [Job(f"answers-facts-{i}", FACT_PROMPT.format(domain=d), {"kind": "facts", "domain": d},
@@ -235,10 +246,13 @@ def _job(job_id: str, kind: str, messages: list[dict[str, str]], **data: Any) ->
 
 
 def _comfort_job(job_id: str, said: str) -> Job:
-    """A comfort reply: the teacher gets a stricter prompt with an example, the record the
+    """A comfort reply: the teacher gets a stricter prompt with worked examples, the record the
     support skill's own messages."""
     messages = [{"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": said}]
-    teacher = [{"role": "system", "content": COMFORT_TEACHER}, {"role": "user", "content": said}]
+    teacher = [{"role": "system", "content": COMFORT_TEACHER}]
+    for asked, answered in COMFORT_SHOTS:
+        teacher += [{"role": "user", "content": asked}, {"role": "assistant", "content": answered}]
+    teacher.append({"role": "user", "content": said})
     return Job(job_id, teacher, {"kind": "support", "messages": messages}, MAX_TOKENS["support"])
 
 
@@ -284,7 +298,7 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                     chat.append(_job(f"{r['job']}-q{j}", "chat", chat_messages(q)))
                 elif _HARD.search(q) and re.search(r"\b(?:i|i'm|my|me)\b", q, re.IGNORECASE) \
                         and not re.search(r"\byou\b", q, re.IGNORECASE):  # said of oneself
-                    support.append(_comfort_job(f"{r['job']}-c{j}", q))
+                    support.append(_comfort_job(f"{r['job']}-k{j}", q))
         elif r.get("kind") == "chat" and len(r.get("reply", "").split()) >= 90:
             text = clean("chat", r["reply"], "")
             shape = SUMMARY_SHAPES[len(r["job"]) % 2]
@@ -300,15 +314,16 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
 
 def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
     """Collected answers as training records: ``{"kind", "messages", "reply"}``, cleaned
-    (:func:`clean`); a reply that cannot be made fit to learn from is left out, and so is a
-    factual answer given without its context."""
+    (:func:`clean`); a reply that cannot be made fit to learn from is left out, and so are a
+    factual answer given without its context and the comfort replies of the first prompt."""
     from calvados.text import split_sentences
 
     out = []
     prefixes = sorted({path.stem.rsplit("-", 1)[0] for path in root.glob("*.jsonl")})
     for prefix in prefixes:
         for r in Store(root, prefix).records():
-            if r.get("kind") not in ("chat", "story", "support", "summary"):
+            if r.get("kind") not in ("chat", "story", "support", "summary") \
+                    or r["kind"] == "support" and _FIRST_COMFORT.search(r["job"]):
                 continue
             reply = clean(r["kind"], r.get("reply", ""), r["messages"][-1]["content"])
             if r.get("context") and len(split_sentences(reply)) < 2:
@@ -322,7 +337,7 @@ def clean(kind: str, reply: str, said: str) -> str:
     """The teacher's reply as the student should learn it, or "" to leave it out: it ends
     at a whole sentence; a story section keeps only story sentences (no title, no chatter,
     no markup); a comfort reply must pass the comfort skill's own sentence checks and ask
-    its question within four sentences."""
+    its question within four sentences (a sentence of advice is left out first)."""
     from calvados.plugins.stories import _CHATTER
     from calvados.plugins.support import check_sentence
     from calvados.text import split_sentences
@@ -337,9 +352,10 @@ def clean(kind: str, reply: str, said: str) -> str:
             if kept and (paragraphs or re.search(r"[.!?…][\"'”’)]*$", kept[-1])):  # no title
                 paragraphs.append(" ".join(kept))
         reply = "\n\n".join(paragraphs)
-    if kind == "support":
-        parts = split_sentences(reply)
-        if len(parts) > 4 or not any(x.endswith("?") for x in parts) or any(
+    if kind == "support":  # a sentence of advice is dropped, any other fault drops the reply
+        parts = [x for x in split_sentences(reply) if check_sentence(x, said) != "advice"]
+        reply = " ".join(parts)
+        if not 2 <= len(parts) <= 4 or not any(x.endswith("?") for x in parts) or any(
                 check_sentence(x, said) is not None for x in parts) \
                 or not re.search(r"\byou(?:r|'re|’re)?\b", reply, re.IGNORECASE) \
                 or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE):

@@ -50,7 +50,9 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     assert chat.max_tokens == R.MAX_TOKENS["chat"]
     support = next(j for j in first if j.data["kind"] == "support")
     assert support.data["messages"][0]["content"] == COMFORT_SYSTEM  # what the record keeps
-    assert support.prompt[0]["content"] == R.COMFORT_TEACHER  # what the teacher is told
+    assert support.prompt[0]["content"] == R.COMFORT_TEACHER  # what the teacher is told,
+    assert [m["role"] for m in support.prompt[1:3]] == ["user", "assistant"]  # with examples
+    assert support.prompt[-1] == support.data["messages"][-1]  # before the person's words
     story = next(j for j in first if j.data["kind"] == "story")
     assert "Write the beginning" in story.prompt[-1]["content"]
     assert len({j.id for j in first}) == len(first)
@@ -108,6 +110,18 @@ def test_factual_questions_are_answered_with_context_but_learned_in_the_products
         "What is the capital of France?")
 
 
+def test_comfort_replies_of_the_first_prompt_are_left_out(tmp_path: Path) -> None:
+    store = Store(tmp_path, "answers-s0")
+    reply = "I'm so sorry, that sounds lonely for you. It makes sense. What happened?"
+    for job in ("answers-comfort-3", "answers-vent-2-c1", "answers-comfort2-3",
+                "answers-vent-2-k1"):
+        store.append({"job": job, "kind": "support", "reply": reply,
+                      "messages": [{"role": "system", "content": COMFORT_SYSTEM},
+                                   {"role": "user", "content": f"I feel lonely ({job})."}]})
+    kept = [r["messages"][-1]["content"] for r in R.samples(tmp_path)]
+    assert kept == ["I feel lonely (answers-comfort2-3).", "I feel lonely (answers-vent-2-k1)."]
+
+
 def test_no_evaluation_message_is_a_job() -> None:
     store = Store(Path("/nonexistent"), "answers-s0")
     messages = {R._key(c["message"]) for c in read_cases(ANSWERS)}
@@ -125,6 +139,11 @@ def test_clean_keeps_what_is_fit_to_learn() -> None:
     assert R.clean("support", "It is hard for you. What helps?", "sad") == (
         "It is hard for you. What helps?")
     assert R.clean("support", "The person feels sad. What helps them?", "sad") == ""
+    advice = ("That sounds so hard for you. It's important to rest. It makes sense to feel "
+              "that way. What happened?")
+    assert R.clean("support", advice, "sad") == (  # the advice is left out, the rest kept
+        "That sounds so hard for you. It makes sense to feel that way. What happened?")
+    assert R.clean("support", "Have you tried yoga? It can be hard for you.", "sad") == ""
     assert R.clean("chat", "Tips:\n1. Sleep well.\n2. Drink water.\n3. Eat", "") == (
         "Tips:\n1. Sleep well.\n2. Drink water.")
     assert R.clean("chat", "Blue light scatters more. Light of short", "") == (

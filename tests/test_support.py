@@ -211,6 +211,25 @@ def test_the_sentence_check_allows_the_users_own_words() -> None:
     assert check_sentence("You probably have depression.", said) == "diagnosis"
 
 
+@pytest.mark.parametrize("sentence", [
+    "It's important to take care of yourself.", "You should talk to her about it.",
+    "Have you tried writing it down?", "Try to get some rest tonight.",
+    "Remember that you are not alone.", "Some relaxation techniques could help.",
+])
+def test_the_sentence_check_finds_advice(sentence: str) -> None:
+    assert check_sentence(sentence, "I feel lonely.") == "advice"
+
+
+def test_advice_ends_the_models_part_and_the_template_asks_instead() -> None:
+    ctx, _ = comfort_ctx("Losing a friend like that sounds so lonely. It's important to focus on "
+                         "yourself and make new friends. What have you tried?")
+    _, result = run(comfort, {"feeling": "lonely", "situation": "my friend moved away"}, ctx)
+    assert result["source"] == "model+template"
+    body = result["text"].split("\n\n")[0]
+    assert body.startswith("Losing a friend like that sounds so lonely. That makes sense")
+    assert "important" not in body and "tried" not in body and body.endswith("?")
+
+
 def test_comfort_reply_from_the_real_local_model(smollm2: Backend) -> None:
     ctx = ToolContext(now=NOW, models=LocalModels(smollm2))
     args = {"feeling": "anxious", "situation": "I have a job interview tomorrow"}
