@@ -42,7 +42,7 @@ from .teacher import Job, Store, reply_lines
 
 DATA_DIR = Path(__file__).parent / "data" / "responder_teacher"
 MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220, "vent": 260,
-              "summary": 160, "facts": 240, "fact": 130}
+              "summary": 160, "facts": 240, "fact": 130, "doc": 320}
 
 SUBJECTS = [
     "photosynthesis", "the water cycle", "black holes", "inflation", "compound interest",
@@ -171,6 +171,18 @@ COMFORT_SHOTS = [
      "I'm so sorry you lost your grandma; missing her this much shows how close you were. It's "
      "completely natural to feel that ache. What do you miss most about her?"),
 ]
+# Documents the teacher writes to be summarized, like the ones people scan and open.
+DOC_KINDS = [
+    "a notice to the residents of an apartment building", "the minutes of a sports club meeting",
+    "a product description from an online shop", "an email from a school to parents",
+    "a job advert", "a three-day travel itinerary", "a local news report",
+    "a letter confirming a hotel booking", "a museum's visitor information",
+    "a company's policy on working from home", "a course outline from a college",
+    "a warranty for a kitchen appliance", "the programme of a town festival",
+    "a letter from a clinic about an appointment", "an insurance claim letter",
+]
+DOC_PROMPT = ("Write {kind}, 120 to 180 words, with concrete names, dates, places and numbers. "
+              "Plain text in short paragraphs, no markdown, no title line, nothing else.")
 _HARD = re.compile(
     r"\b(?:sad|lonely|alone|miss|missing|hard|hurts?|hurt|worr\w*|stress\w*|anxious|scared|"
     r"afraid|overwhelm\w*|tired|exhausted|drained|awful|terrible|empty|lost|cry\w*|cried|"
@@ -234,6 +246,8 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
     asks += [Job(f"answers-facts-{i}", FACT_PROMPT.format(domain=d), {"kind": "facts", "domain": d},
                  MAX_TOKENS["facts"]) for i, d in enumerate(FACT_DOMAINS)]
+    asks += [Job(f"answers-doc-{i}-{j}", DOC_PROMPT.format(kind=kind), {"kind": "doc"},
+                 MAX_TOKENS["doc"]) for i, kind in enumerate(DOC_KINDS) for j in range(2)]
     asks += [Job(f"answers-vent-{i}", VENT_PROMPT.format(topic=t), {"kind": "vent", "topic": t},
                  MAX_TOKENS["vent"]) for i, t in enumerate(VENT_TOPICS)]
     first = _interleave([chat, stories, support, asks], [4, 1, 1, 1])
@@ -275,9 +289,10 @@ def _interleave(groups: list[list[Job]], weights: list[int]) -> Iterator[Job]:
 
 def _later(store: Store, banned: set[str]) -> Iterator[Job]:
     """Answers to the teacher's own questions, comfort replies to its own distress messages,
-    summaries of its longer answers and the next section of each story begun, interleaved."""
+    summaries of its documents (in both shapes) and of its longer answers, and the next
+    section of each story begun, interleaved."""
     records = list(store.records())
-    chat, support, summary, stories, facts = [], [], [], [], []
+    chat, support, summary, stories, facts, docs = [], [], [], [], [], []
     once: set[str] = set()  # a factual question is asked once, however many domains repeat it
     for r in records:
         if r.get("kind") == "facts":
@@ -289,6 +304,10 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                     facts.append(Job(f"{r['job']}-q{j}", asked,
                                      {"kind": "chat", "messages": chat_messages(q),
                                       "context": True}, MAX_TOKENS["fact"]))
+        if r.get("kind") == "doc" and len(r["reply"].split()) >= 80:
+            text = clean("chat", r["reply"], "")
+            docs += [_job(f"{r['job']}-sum{k}", "summary", summary_messages(text, shape))
+                     for k, shape in enumerate(SUMMARY_SHAPES)]
         if r.get("kind") in ("ask", "vent"):
             for j, q in enumerate(reply_lines(r["reply"])[:8]):
                 if not (q.endswith(("?", ".", "!")) and 3 <= len(q.split()) <= 40) \
@@ -309,6 +328,7 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                                 _story_messages(r["topic"], r["audience"], 120, r["reply"], step),
                                 topic=r["topic"], audience=r["audience"], step=step))
     yield from facts
+    yield from docs
     yield from _interleave([support, summary, stories, chat], [2, 1, 1, 1])
 
 

@@ -23,6 +23,8 @@ def fake_teacher(prompt: object, max_tokens: int = 0) -> str:
     if isinstance(prompt, str) and "one clear answer" in prompt:  # a `facts` job
         return ("1. What's the capital city of France?\n2. How many legs does an ant have?\n"
                 "3. Who painted the Mona Lisa?")
+    if isinstance(prompt, str) and "no title line" in prompt:  # a `doc` job: a document
+        return "The pool at 4 Elm Road reopens on 3 May after repairs costing 12,000 euros. " * 8
     if isinstance(prompt, str):  # an `ask` job: the teacher writes questions
         return ("1. How do I repot a cactus?\n2. What is the capital of France?\n"
                 "3. Why do leaves fall?")
@@ -44,7 +46,7 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     exclude = [c["message"] for c in read_cases(ANSWERS)]
     first = list(R.jobs(store, exclude=exclude))
     kinds = {j.data["kind"] for j in first}
-    assert kinds == {"chat", "story", "support", "ask", "vent", "facts"}
+    assert kinds == {"chat", "story", "support", "ask", "vent", "facts", "doc"}
     chat = next(j for j in first if j.data["kind"] == "chat")
     assert chat.prompt[0] == {"role": "system", "content": CHAT_SYSTEM}
     assert chat.max_tokens == R.MAX_TOKENS["chat"]
@@ -68,8 +70,12 @@ def test_jobs_use_the_products_prompts_and_later_stages_follow(tmp_path: Path) -
     assert "Moving here has been so lonely for me." in comfort  # the teacher's own messages
     assert "I'm so excited about my new school!" not in comfort  # nothing hard in it
     assert "You never call me, I feel hurt." not in comfort  # said to someone, not of oneself
-    summary = next(j for j in later if j.data["kind"] == "summary")
-    assert "Plants make food" in summary.prompt[-1]["content"]  # a longer answer, summarized
+    summarized = [j.prompt[-1]["content"] for j in later if j.data["kind"] == "summary"]
+    assert any("Plants make food" in x for x in summarized)  # a longer answer, summarized
+    of_docs = [x for x in summarized if "The pool at 4 Elm Road" in x]  # a document, in
+    assert len(of_docs) == 2 * len(R.DOC_KINDS) * 2  # a paragraph and bullets
+    assert {x.rsplit("Summarize this text ", 1)[1] for x in of_docs} == {
+        f"{shape}." for shape in R.SUMMARY_SHAPES}
     assert collect(R.jobs(store, exclude=exclude), fake_teacher, store) == len(later)
     summaries = [j for j in R.jobs(store, exclude=exclude) if j.id not in store.done()]
     assert summaries and {j.data["kind"] for j in summaries} == {"summary"}  # of new answers
