@@ -4,6 +4,7 @@ the reply only."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from calvados.evaluation import read_cases
@@ -168,3 +169,24 @@ def test_a_responder_record_is_encoded_with_the_loss_on_the_reply_only() -> None
     assert tokenizer.decode(answer) == record["reply"] + END
     prompt = tokenizer.decode(ids[:len(ids) - len(answer)])
     assert prompt.endswith("<|im_start|>assistant\n") and "why is the sky blue?" in prompt
+
+
+def test_responder_data_writes_the_records_and_repeats_a_kind(tmp_path: Path) -> None:
+    from calvados.cli import cli, distill  # noqa: F401  (registers `distill`)
+    from click.testing import CliRunner
+
+    store = Store(tmp_path / "answers", "answers-s0")
+    store.append({"job": "answers-comfort2-0", "kind": "support", "messages": [
+        {"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": "I'm sad."}],
+        "reply": "That sounds so hard for you. It makes sense. What happened?"})
+    store.append({"job": "answers-chat-0", "kind": "chat", "messages": R.chat_messages("Why?"),
+                  "reply": "Because the light scatters."})
+    out = tmp_path / "train.jsonl"
+    args = ["distill", "responder-data", "--out", str(out), "--from", str(tmp_path / "answers")]
+    result = CliRunner().invoke(cli, [*args, "--repeat", "support=3"])
+    assert result.exit_code == 0, result.output
+    kinds = [json.loads(line)["kind"] for line in out.read_text().splitlines()]
+    assert sorted(kinds) == ["chat", "support", "support", "support"]
+    assert "4 records" in result.output
+    bad = CliRunner().invoke(cli, [*args, "--repeat", "support=x"])
+    assert bad.exit_code != 0 and "expected KIND=N" in bad.output

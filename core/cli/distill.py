@@ -238,17 +238,29 @@ def _collect_answers(teacher_path: str, out_dir: str, limit: int | None, seed: i
               help="The JSON-lines training file to write.")
 @click.option("--from", "root", type=click.Path(exists=True, file_okay=False),
               help="Folder of collected answers (default: student_models/data/responder_teacher).")
-def responder_data_cmd(out: str, root: str | None) -> None:
+@click.option("--repeat", "repeats", multiple=True, metavar="KIND=N",
+              help="Write each record of KIND (chat, story, support, summary) N times, to weight "
+                   "it in training; repeatable.")
+def responder_data_cmd(out: str, root: str | None, repeats: tuple[str, ...]) -> None:
     """Write the responder's training records (the teacher's cleaned answers, stories and
     comfort replies) for `calvados distill train`."""
     from collections import Counter
 
     from calvados.student_models import responder_data
 
+    times: dict[str, int] = {}
+    for item in repeats:
+        kind, _, n = item.partition("=")
+        if kind not in ("chat", "story", "support", "summary") or not n.isdigit() or int(n) < 1:
+            raise click.BadParameter(f"{item!r}: expected KIND=N, KIND one of chat, story, "
+                                     "support, summary and N a whole number from 1",
+                                     param_hint="--repeat")
+        times[kind] = int(n)
     records = responder_data.samples(Path(root) if root else responder_data.DATA_DIR)
     if not records:
         raise CalvadosError("no collected answers yet: run calvados distill collect "
                             "--kind answers first")
+    records = [r for r in records for _ in range(times.get(r["kind"], 1))]
     Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
                          "utf-8")
     kinds = Counter(r["kind"] for r in records)
