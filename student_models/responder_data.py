@@ -246,8 +246,8 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
     asks += [Job(f"answers-facts-{i}", FACT_PROMPT.format(domain=d), {"kind": "facts", "domain": d},
                  MAX_TOKENS["facts"]) for i, d in enumerate(FACT_DOMAINS)]
-    asks += [Job(f"answers-doc-{i}-{j}", DOC_PROMPT.format(kind=kind), {"kind": "doc"},
-                 MAX_TOKENS["doc"]) for i, kind in enumerate(DOC_KINDS) for j in range(2)]
+    asks += [Job(f"answers-doc-{i}-0", DOC_PROMPT.format(kind=kind), {"kind": "doc"},
+                 MAX_TOKENS["doc"]) for i, kind in enumerate(DOC_KINDS)]
     asks += [Job(f"answers-vent-{i}", VENT_PROMPT.format(topic=t), {"kind": "vent", "topic": t},
                  MAX_TOKENS["vent"]) for i, t in enumerate(VENT_TOPICS)]
     first = _interleave([chat, stories, support, asks], [4, 1, 1, 1])
