@@ -41,6 +41,7 @@ from . import safety_banks
 from .teacher import Job, Store, reply_lines
 
 DATA_DIR = Path(__file__).parent / "data" / "responder_teacher"
+KINDS = ("chat", "story", "support", "summary")  # what the responder learns to write
 MAX_TOKENS = {"chat": 260, "story": 300, "support": 110, "ask": 220, "vent": 260,
               "summary": 160, "facts": 240, "fact": 130, "doc": 320}
 
@@ -342,7 +343,7 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
     prefixes = sorted({path.stem.rsplit("-", 1)[0] for path in root.glob("*.jsonl")})
     for prefix in prefixes:
         for r in Store(root, prefix).records():
-            if r.get("kind") not in ("chat", "story", "support", "summary") \
+            if r.get("kind") not in KINDS \
                     or r["kind"] == "support" and _FIRST_COMFORT.search(r["job"]):
                 continue
             reply = clean(r["kind"], r.get("reply", ""), r["messages"][-1]["content"])
@@ -373,10 +374,11 @@ def clean(kind: str, reply: str, said: str) -> str:
                 paragraphs.append(" ".join(kept))
         reply = "\n\n".join(paragraphs)
     if kind == "support":  # a sentence of advice is dropped, any other fault drops the reply
-        parts = [x for x in split_sentences(reply) if check_sentence(x, said) != "advice"]
+        checked = [(x, check_sentence(x, said)) for x in split_sentences(reply)]
+        parts = [x for x, fault in checked if fault != "advice"]
         reply = " ".join(parts)
         if not 2 <= len(parts) <= 4 or not any(x.endswith("?") for x in parts) or any(
-                check_sentence(x, said) is not None for x in parts) \
+                fault not in (None, "advice") for _, fault in checked) \
                 or not re.search(r"\byou(?:r|'re|’re)?\b", reply, re.IGNORECASE) \
                 or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE):
             return ""  # it must speak to the person, not about them or as them

@@ -251,10 +251,10 @@ def responder_data_cmd(out: str, root: str | None, repeats: tuple[str, ...]) -> 
     times: dict[str, int] = {}
     for item in repeats:
         kind, _, n = item.partition("=")
-        if kind not in ("chat", "story", "support", "summary") or not n.isdigit() or int(n) < 1:
-            raise click.BadParameter(f"{item!r}: expected KIND=N, KIND one of chat, story, "
-                                     "support, summary and N a whole number from 1",
-                                     param_hint="--repeat")
+        if kind not in responder_data.KINDS or not n.isdigit() or int(n) < 1:
+            raise click.BadParameter(f"{item!r}: expected KIND=N, KIND one of "
+                                     f"{', '.join(responder_data.KINDS)} and N a whole number "
+                                     "from 1", param_hint="--repeat")
         times[kind] = int(n)
     records = responder_data.samples(Path(root) if root else responder_data.DATA_DIR)
     if not records:
