@@ -156,9 +156,9 @@ VENT_PROMPT = ("Write 8 different short messages in which a person tells a frien
 # What the teacher is told for a comfort reply, with three worked turns before the message
 # (it follows examples better than rules); the record keeps the product's own prompt.
 COMFORT_TEACHER = (
-    "You are a warm, caring friend. Reply in three short sentences: say you're sorry or that it "
-    "sounds hard, naming what they feel and why; say it makes sense to feel that way; ask one "
-    "gentle, open question. Never give advice or tips."
+    "You are a warm, caring friend. Reply in three short sentences: begin by saying you're "
+    "sorry, naming what they feel and why; say it makes sense to feel that way; ask one "
+    "gentle, open question about them. Never give advice or tips."
 )
 COMFORT_SHOTS = [
     ("I failed my driving test again and I feel so stupid.",
@@ -166,12 +166,17 @@ COMFORT_SHOTS = [
      "down on yourself. It makes complete sense to feel that way after working so hard for it. "
      "What was the hardest part of today for you?"),
     ("my flatmate keeps eating my food and I'm fed up",
-     "That sounds really frustrating, having your things taken again and again in your own "
-     "home. It makes sense that you're fed up with it. How long has this been going on?"),
+     "I'm sorry, that sounds really frustrating, having your things taken again and again in "
+     "your own home. It makes sense that you're fed up with it. How long has this been going "
+     "on?"),
     ("I miss my grandma so much since she passed",
      "I'm so sorry you lost your grandma; missing her this much shows how close you were. It's "
      "completely natural to feel that ache. What do you miss most about her?"),
 ]
+# A comfort reply opens by acknowledging the person ("I'm so sorry...", "That sounds..."), as
+# the comfort skill's template does.
+_SYMPATHY = re.compile(r"^(?:oh,? )?(?:i'm|i am|i’m) (?:so |really |very |truly )?sorry\b|"
+                       r"^(?:that|it) sounds\b", re.IGNORECASE)
 # Documents the teacher writes to be summarized, like the ones people scan and open.
 DOC_KINDS = [
     "a notice to the residents of an apartment building", "the minutes of a sports club meeting",
@@ -242,7 +247,8 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
                                 _story_messages(topic, audience, STORY_LENGTHS[length]),
                                 topic=topic, audience=audience, step="begin"))
     sad = [s for s in safety_banks.bank("en")["sad"] if not {_key(s), _gist(s)} & banned]
-    support = [_comfort_job(f"answers-comfort2-{i}", said) for i, said in enumerate(sad)]
+    # comfort2: the worked examples of the round before; comfort3: sympathy first
+    support = [_comfort_job(f"answers-comfort3-{i}", said) for i, said in enumerate(sad)]
     asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
     asks += [Job(f"answers-facts-{i}", FACT_PROMPT.format(domain=d), {"kind": "facts", "domain": d},
@@ -318,7 +324,7 @@ def _later(store: Store, banned: set[str]) -> Iterator[Job]:
                     chat.append(_job(f"{r['job']}-q{j}", "chat", chat_messages(q)))
                 elif _HARD.search(q) and re.search(r"\b(?:i|i'm|my|me)\b", q, re.IGNORECASE) \
                         and not re.search(r"\byou\b", q, re.IGNORECASE):  # said of oneself
-                    support.append(_comfort_job(f"{r['job']}-k{j}", q))
+                    support.append(_comfort_job(f"{r['job']}-s{j}", q))
         elif r.get("kind") == "chat" and len(r.get("reply", "").split()) >= 90:
             text = clean("chat", r["reply"], "")
             shape = SUMMARY_SHAPES[len(r["job"]) % 2]
@@ -380,8 +386,10 @@ def clean(kind: str, reply: str, said: str) -> str:
         if not 2 <= len(parts) <= 4 or not any(x.endswith("?") for x in parts) or any(
                 fault not in (None, "advice") for _, fault in checked) \
                 or not re.search(r"\byou(?:r|'re|’re)?\b", reply, re.IGNORECASE) \
-                or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE):
-            return ""  # it must speak to the person, not about them or as them
+                or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE) \
+                or not _SYMPATHY.match(parts[0]):
+            return ""  # it must speak to the person, not about them or as them, and first
+            # acknowledge what they said
     if kind == "summary":
         reply = re.sub(r"[*#]|^(?:here is|here's|summary)\b[^\n]*:\s*", "", reply,
                        flags=re.IGNORECASE)

@@ -143,8 +143,10 @@ def test_clean_keeps_what_is_fit_to_learn() -> None:
     assert R.clean("story", story, "") == ("Once upon a time there was a hedgehog. He wanted "
                                            "to fly.\n\nOne day he saw a bird.")
     assert R.clean("support", "You may have depression. What worries you?", "sad") == ""
-    assert R.clean("support", "It is hard for you. What helps?", "sad") == (
-        "It is hard for you. What helps?")
+    assert R.clean("support", "I'm so sorry, it is hard for you. What helps?", "sad") == (
+        "I'm so sorry, it is hard for you. What helps?")
+    # it first acknowledges the person, as the comfort skill's template does
+    assert R.clean("support", "It's understandable to feel sad. What helps?", "sad") == ""
     assert R.clean("support", "The person feels sad. What helps them?", "sad") == ""
     advice = ("That sounds so hard for you. It's important to rest. It makes sense to feel "
               "that way. What happened?")
