@@ -175,7 +175,7 @@ COMFORT_SHOTS = [
 ]
 # A comfort reply opens by acknowledging the person ("I'm so sorry...", "That sounds..."), as
 # the comfort skill's template does.
-_SYMPATHY = re.compile(r"^(?:oh,? )?(?:i'm|i am|i’m) (?:so |really |very |truly )?sorry\b|"
+_SYMPATHY = re.compile(r"^(?:oh,? )?(?:i['’]m|i am) (?:so |really |very |truly )?sorry\b|"
                        r"^(?:that|it) sounds\b", re.IGNORECASE)
 # Documents the teacher writes to be summarized, like the ones people scan and open.
 DOC_KINDS = [
@@ -247,7 +247,7 @@ def jobs(store: Store, seed: int = 0, exclude: Iterable[str] = ()) -> Iterator[J
                                 _story_messages(topic, audience, STORY_LENGTHS[length]),
                                 topic=topic, audience=audience, step="begin"))
     sad = [s for s in safety_banks.bank("en")["sad"] if not {_key(s), _gist(s)} & banned]
-    # comfort2: the worked examples of the round before; comfort3: sympathy first
+    # answers-comfort2-N were asked with earlier worked examples; these open with sympathy
     support = [_comfort_job(f"answers-comfort3-{i}", said) for i, said in enumerate(sad)]
     asks = [Job(f"answers-ask-{i}", ASK_PROMPT.format(domain=d), {"kind": "ask", "domain": d},
                 MAX_TOKENS["ask"]) for i, d in enumerate(ASK_DOMAINS)]
@@ -363,8 +363,9 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
 def clean(kind: str, reply: str, said: str) -> str:
     """The teacher's reply as the student should learn it, or "" to leave it out: it ends
     at a whole sentence; a story section keeps only story sentences (no title, no chatter,
-    no markup); a comfort reply must pass the comfort skill's own sentence checks and ask
-    its question within four sentences (a sentence of advice is left out first)."""
+    no markup); a comfort reply must pass the comfort skill's own sentence checks, open by
+    acknowledging the person and ask its question within four sentences (a sentence of
+    advice is left out first)."""
     from calvados.plugins.stories import _CHATTER
     from calvados.plugins.support import check_sentence
     from calvados.text import split_sentences
