@@ -360,6 +360,17 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
     return out
 
 
+def _fit_comfort(parts: list[str], faults: list[str | None]) -> bool:
+    """A comfort reply worth learning (its advice already cut): no other fault, two to four
+    sentences with a question, spoken to the person (not about them or as them), and
+    opening by acknowledging them."""
+    return (2 <= len(parts) <= 4 and any(x.endswith("?") for x in parts)
+            and all(fault in (None, "advice") for fault in faults)
+            and re.search(r"\byou(?:r|'re|’re)?\b", " ".join(parts), re.IGNORECASE) is not None
+            and not re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE)
+            and _SYMPATHY.match(parts[0]) is not None)
+
+
 def clean(kind: str, reply: str, said: str) -> str:
     """The teacher's reply as the student should learn it, or "" to leave it out: it ends
     at a whole sentence; a story section keeps only story sentences (no title, no chatter,
@@ -384,13 +395,8 @@ def clean(kind: str, reply: str, said: str) -> str:
         checked = [(x, check_sentence(x, said)) for x in split_sentences(reply)]
         parts = [x for x, fault in checked if fault != "advice"]
         reply = " ".join(parts)
-        if not 2 <= len(parts) <= 4 or not any(x.endswith("?") for x in parts) or any(
-                fault not in (None, "advice") for _, fault in checked) \
-                or not re.search(r"\byou(?:r|'re|’re)?\b", reply, re.IGNORECASE) \
-                or re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE) \
-                or not _SYMPATHY.match(parts[0]):
-            return ""  # it must speak to the person, not about them or as them, and first
-            # acknowledge what they said
+        if not _fit_comfort(parts, [fault for _, fault in checked]):
+            return ""
     if kind == "summary":
         reply = re.sub(r"[*#]|^(?:here is|here's|summary)\b[^\n]*:\s*", "", reply,
                        flags=re.IGNORECASE)
