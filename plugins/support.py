@@ -240,6 +240,17 @@ def check_sentence(sentence: str, said: str) -> str | None:
     return None
 
 
+_YOU = re.compile(r"\b(?:you|your|yours|yourself|you'?re|you'?ve|you'?d|you'?ll)\b",
+                  re.IGNORECASE)
+
+
+def gentle(question: str) -> bool:
+    """An open question about the person ("What do you miss most about them?"), not a probe
+    of the facts ("What did he do?", "What was the mistake?") or a "why" that can sound
+    like blame."""
+    return bool(_YOU.search(question)) and not re.match(r"\W*why\b", question, re.IGNORECASE)
+
+
 def reflect(text: str) -> str:
     """'I lost my job' -> 'you lost your job' (the listener's mirror)."""
     text = re.sub(r"\bI was\b", "you were", text.strip().rstrip(".!"), flags=re.IGNORECASE)
@@ -307,6 +318,8 @@ def _model_sentences(ctx: ToolContext | None, said: str) -> Iterator[str]:
             return
         if count == 2 and not sentence.endswith("?"):
             return  # a third sentence only if it is the question
+        if sentence.endswith("?") and not gentle(sentence):
+            return  # the skill asks its own open question instead
         yield sentence
         count += 1
         if sentence.endswith("?"):

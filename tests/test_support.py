@@ -28,6 +28,7 @@ from calvados.plugins.support import (
     check_sentence,
     comfort,
     crisis_resources,
+    gentle,
     resources,
 )
 from calvados.registry import Registry, get_registry
@@ -184,6 +185,23 @@ def test_comfort_keeps_good_sentences_and_completes_the_structure() -> None:
     assert result["text"].startswith("That sounds really lonely.")
     assert "melatonin" not in result["text"] and "?" in result["text"]
     assert RESOURCES_HINT in result["text"]
+
+
+@pytest.mark.parametrize("question", ["What did he do?", "What was the mistake?",
+                                      "Why didn't you tell anyone?"])
+def test_comfort_asks_its_own_open_question_instead_of_a_probe(question: str) -> None:
+    ctx, _ = comfort_ctx(f"That sounds really painful. {question}")
+    _, result = run(comfort, {"situation": "my boyfriend broke up with me"}, ctx)
+    assert result["source"] == "model+template"
+    assert result["text"].startswith("That sounds really painful. That makes sense")
+    assert question not in result["text"] and result["text"].count("?") == 1
+
+
+def test_an_open_question_about_the_person_is_gentle() -> None:
+    assert gentle("What do you miss most about them?")
+    assert gentle("What part of tomorrow worries you most?")
+    assert not gentle("What did the exam look like?")
+    assert not gentle("Why do you think that happened?")
 
 
 def test_comfort_without_a_local_model_still_answers() -> None:
