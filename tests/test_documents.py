@@ -396,24 +396,6 @@ def test_model_answers_are_kept_only_when_the_text_supports_them(
         assert "not supported" in answer["note"]
 
 
-def test_a_model_answer_keeps_only_the_sentences_that_bear_on_the_question(
-    files: dict[str, Path], session: Session, scripted: Any
-) -> None:
-    run(scan_document, context(session), path=str(files["text_pdf"]))
-    rambling = _scripted_model(scripted, [
-        "Forty sourdough loaves were delivered on 3 March 2026. The total due is 375.00 "
-        "pounds [p. 1]. Questions go to orders@harbourlights.example."])
-    answer = run(ask_document, context(session, model=rambling),
-                 question="What is the total due?")
-    assert answer["method"] == "model"
-    assert answer["text"] == "The total due is 375.00 pounds [p. 1]."
-    # no sentence shares a word with the question: nothing can be told apart, all are kept
-    listed = _scripted_model(scripted, ["Forty sourdough loaves. Twelve rye loaves [p. 1]."])
-    answer = run(ask_document, context(session, model=listed),
-                 question="What came in the order?")
-    assert answer["text"] == "Forty sourdough loaves. Twelve rye loaves [p. 1]."
-
-
 # --------------------------------------------------------------------------- summaries
 
 def test_extractive_summary_honours_length_and_format_and_streams(

@@ -44,7 +44,7 @@ def answer(
     backend, note = local_model(ctx)
     if backend is not None and chunks:
         reply = _ask_model(ctx, question, chunks)
-        verified = verify(reply, chunks, question)
+        verified = verify(reply, chunks)
         if verified is not None:
             return {**result, **verified, "method": "model", "model": backend.model_name}
         note = "the local model's answer was not supported by the document, so it is quoted"
@@ -69,9 +69,8 @@ def _ask_model(ctx: ToolContext, question: str, chunks: list[Chunk]) -> str:
         return ""
 
 
-def verify(reply: str, chunks: list[Chunk], question: str = "") -> dict[str, Any] | None:
-    """The model's reply as a cited answer if the excerpts back every sentence, else None.
-    With the ``question``, sentences that do not bear on it are left out."""
+def verify(reply: str, chunks: list[Chunk]) -> dict[str, Any] | None:
+    """The model's reply as a cited answer if the excerpts back every sentence, else None."""
     if not reply or "not found" in reply.lower():
         return None
     pages = {c.page for c in chunks}
@@ -84,22 +83,12 @@ def verify(reply: str, chunks: list[Chunk], question: str = "") -> dict[str, Any
     stems, nums = source_index(" ".join(c.text for c in chunks))
     if any(support(item, stems, nums) < MIN_SUPPORT for item in items):
         return None
-    body = " ".join(on_topic(question, items))
+    body = " ".join(items)
     if not cited:
         cited = [_best_page(body, chunks)]
     citations = [{"page": p, "quote": _quote_on_page(body, chunks, p)} for p in cited]
     text = cite(body, cited)
     return {"text": text, "answer": text, "citations": citations}
-
-
-def on_topic(question: str, items: list[str]) -> list[str]:
-    """The items that bear on ``question``: those scoring at least half the best item's
-    keyword score. All of them when none shares a word with it (a paraphrased question)."""
-    scores = keyword_scores(question, items)
-    best = max(scores, default=0.0)
-    if best <= 0:
-        return items
-    return [item for item, score in zip(items, scores, strict=True) if score >= best / 2]
 
 
 def extract(question: str, chunks: list[Chunk], name: str) -> dict[str, Any]:
