@@ -119,7 +119,7 @@ def test_factual_questions_are_answered_with_context_but_learned_in_the_products
 
 def test_comfort_replies_of_the_first_prompt_are_left_out(tmp_path: Path) -> None:
     store = Store(tmp_path, "answers-s0")
-    reply = "I'm so sorry, that sounds lonely for you. It makes sense. What happened?"
+    reply = "I'm so sorry, that sounds lonely for you. It makes sense. What do you miss most?"
     for job in ("answers-comfort-3", "answers-vent-2-c1", "answers-comfort2-3",
                 "answers-vent-2-k1"):
         store.append({"job": job, "kind": "support", "reply": reply,
@@ -143,15 +143,17 @@ def test_clean_keeps_what_is_fit_to_learn() -> None:
     assert R.clean("story", story, "") == ("Once upon a time there was a hedgehog. He wanted "
                                            "to fly.\n\nOne day he saw a bird.")
     assert R.clean("support", "You may have depression. What worries you?", "sad") == ""
-    assert R.clean("support", "I'm so sorry, it is hard for you. What helps?", "sad") == (
-        "I'm so sorry, it is hard for you. What helps?")
+    assert R.clean("support", "I'm so sorry, it is hard for you. What helps you?", "sad") == (
+        "I'm so sorry, it is hard for you. What helps you?")
+    # its question is an open one about the person, not a probe of the facts
+    assert R.clean("support", "I'm so sorry, it is hard for you. What did he do?", "sad") == ""
     # it first acknowledges the person, as the comfort skill's template does
     assert R.clean("support", "It's understandable to feel sad. What helps?", "sad") == ""
     assert R.clean("support", "The person feels sad. What helps them?", "sad") == ""
     advice = ("That sounds so hard for you. It's important to rest. It makes sense to feel "
-              "that way. What happened?")
+              "that way. What is hardest for you?")
     assert R.clean("support", advice, "sad") == (  # the advice is left out, the rest kept
-        "That sounds so hard for you. It makes sense to feel that way. What happened?")
+        "That sounds so hard for you. It makes sense to feel that way. What is hardest for you?")
     assert R.clean("support", "Have you tried yoga? It can be hard for you.", "sad") == ""
     assert R.clean("chat", "Tips:\n1. Sleep well.\n2. Drink water.\n3. Eat", "") == (
         "Tips:\n1. Sleep well.\n2. Drink water.")
@@ -180,7 +182,7 @@ def test_responder_data_writes_the_records_and_repeats_a_kind(tmp_path: Path) ->
     store = Store(tmp_path / "answers", "answers-s0")
     store.append({"job": "answers-comfort2-0", "kind": "support", "messages": [
         {"role": "system", "content": COMFORT_SYSTEM}, {"role": "user", "content": "I'm sad."}],
-        "reply": "That sounds so hard for you. It makes sense. What happened?"})
+        "reply": "That sounds so hard for you. It makes sense. What is hardest for you?"})
     store.append({"job": "answers-chat-0", "kind": "chat", "messages": R.chat_messages("Why?"),
                   "reply": "Because the light scatters."})
     out = tmp_path / "train.jsonl"
