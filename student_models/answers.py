@@ -277,6 +277,21 @@ def wilson(wins: float, n: int, z: float = 1.96) -> list[float]:
 # ---------------------------------------------------------------------------- the report
 
 
+def _sign(x: int) -> int:
+    return (x > 0) - (x < 0)
+
+
+def by_length(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The win rate where ``--model``'s answer had more words than the other's, fewer, or as
+    many: a judge that favours length shows as a gap between ``longer`` and ``shorter``."""
+    out = {}
+    for name, sign in (("longer", 1), ("shorter", -1), ("same", 0)):
+        won = [r["preferred"] for r in rows if r.get("longer") == sign]
+        if won:
+            out[name] = {"cases": len(won), "win_rate": round(statistics.fmean(won), 4)}
+    return out
+
+
 def summarize_checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Per kind, the mean of every check (booleans as rates)."""
     out: dict[str, Any] = {}
@@ -312,6 +327,8 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
                                    "answer": second["text"], "checks": score(case, second)})
                 if judge is not None:
                     row["preferred"] = prefer(judge, case, answer["text"], second["text"])
+                    row["longer"] = _sign(len(answer["text"].split())
+                                          - len(second["text"].split()))
                     wins.append(row["preferred"])
             if judge is not None and case["kind"] == "summary":
                 row["checks"]["faithful"] = not contradicts(judge, case, answer["text"])
@@ -331,6 +348,7 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
                                "judged": len(wins),
                                "by_kind": {k: round(statistics.fmean(v), 4) for k in KINDS
                                            if (v := [r["preferred"] for r in rows
-                                                     if r["kind"] == k and "preferred" in r])}}
+                                                     if r["kind"] == k and "preferred" in r])},
+                               "by_length": by_length(rows)}
         report["answers"] = rows
         return report

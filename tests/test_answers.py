@@ -143,6 +143,8 @@ def test_the_judge_sees_both_orders_and_the_win_rate_has_an_interval() -> None:
     assert len(firsts) == 24 and ["Paris" in a for a in firsts] == [True, False] * 12
     assert report["judge"]["win_rate"] == 1.0 and report["judge"]["judged"] == 12
     assert report["judge"]["by_kind"] == {"qa": 1.0}
+    # "The capital of France is Paris." has two words more than "I do not know."
+    assert report["judge"]["by_length"] == {"longer": {"cases": 12, "win_rate": 1.0}}
     low, high = report["judge"]["interval_95"]
     assert 0.7 < low < 1.0 and high == 1.0
     assert report["against"]["checks"]["qa"]["correct"] == 0.0
