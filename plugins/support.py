@@ -240,8 +240,7 @@ def check_sentence(sentence: str, said: str) -> str | None:
     return None
 
 
-_YOU = re.compile(r"\b(?:you|your|yours|yourself|you'?re|you'?ve|you'?d|you'?ll)\b",
-                  re.IGNORECASE)
+_YOU = re.compile(r"\byou(?:rs?|rself|re|ve)?\b", re.IGNORECASE)  # "you'd": "you", then "'"
 
 
 def gentle(question: str) -> bool:

@@ -362,15 +362,13 @@ def samples(root: Path = DATA_DIR) -> list[dict[str, Any]]:
 
 def _fit_comfort(parts: list[str], faults: list[str | None]) -> bool:
     """A comfort reply worth learning (its advice already cut): no other fault, two to four
-    sentences with a question, an open one about the person (the comfort skill's
-    :func:`gentle`), spoken to the person (not about them or as them), and opening by
-    acknowledging them."""
+    sentences with a question, an open one spoken to the person (the comfort skill's
+    :func:`gentle`), not about them or as them, and opening by acknowledging them."""
     from calvados.plugins.support import gentle
 
     questions = [x for x in parts if x.endswith("?")]
     return (2 <= len(parts) <= 4 and bool(questions) and all(map(gentle, questions))
             and all(fault in (None, "advice") for fault in faults)
-            and re.search(r"\byou(?:r|'re|’re)?\b", " ".join(parts), re.IGNORECASE) is not None
             and not re.match(r"(?:i feel|i'm feeling|the person|they)\b", parts[0], re.IGNORECASE)
             and _SYMPATHY.match(parts[0]) is not None)
 
