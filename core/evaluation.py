@@ -39,6 +39,20 @@ def read_cases(path: str | Path) -> list[dict[str, Any]]:
     return cases
 
 
+def read_report(path: str | Path) -> dict[str, Any]:
+    """A report an earlier ``--json`` run printed."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise CalvadosError(f"no such report: {path}")
+    try:
+        report = json.loads(file.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise CalvadosError(f"{path}: not a JSON report: {exc.msg}") from exc
+    if not isinstance(report, dict):
+        raise CalvadosError(f"{path}: not a JSON report (expected one object)")
+    return report
+
+
 def _field_adapter(registry: Registry, tool: str, arg: str) -> TypeAdapter[Any] | None:
     return registry.tools[tool].field_adapter(arg)
 

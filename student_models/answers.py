@@ -219,8 +219,13 @@ def score(case: dict[str, Any], answer: dict[str, Any]) -> dict[str, Any]:
 JUDGE_PROMPT = (
     "You compare two answers to the same request. Judge which one a person would rather get: "
     "correct, helpful, complete, well written, no invented facts, nothing cut off.\n\n"
-    "Request:\n{request}\n\nAnswer A:\n{a}\n\nAnswer B:\n{b}\n\n"
+    "Request:\n{request}\n\n{reference}Answer A:\n{a}\n\nAnswer B:\n{b}\n\n"
     "Which answer is better? Reply with one letter: A or B.")
+REFERENCE = {
+    "qa": "A correct answer says: {facts}.",
+    "doc_qa": "According to the document, a correct answer says: {facts}.",
+    "summary": "The key facts a good summary keeps: {facts}.",
+}
 FAITHFUL_PROMPT = (
     "Source text:\n{source}\n\nSummary:\n{summary}\n\nDoes the summary state anything that "
     "the source text contradicts? Reply with one word: yes or no.")
@@ -232,15 +237,30 @@ def request_text(case: dict[str, Any]) -> str:
     return case["message"]
 
 
+def reference(case: dict[str, Any]) -> str:
+    """What a correct answer to ``case`` contains, for the judge to check the answers
+    against: the accepted answer of a question, the key facts of a summary. Empty for kinds
+    with no right answer (stories, support)."""
+    template = REFERENCE.get(case["kind"])
+    if template is None:
+        return ""
+    wanted = case.get("facts") if case["kind"] == "summary" else [case.get("accept")]
+    facts = [f[0] if isinstance(f, list) else f for f in wanted or [] if f]
+    return template.format(facts="; ".join(facts)) + "\n\n" if facts else ""
+
+
 def _ask(judge: Backend, prompt: str) -> str:
     return "".join(judge.chat([{"role": "user", "content": prompt}], max_tokens=4,
                               temperature=0.0)).strip()
 
 
-def lean(judge: Backend, case: dict[str, Any], a: str, b: str) -> float:
+def lean(judge: Backend, case: dict[str, Any], a: str, b: str, guided: bool = True) -> float:
     """How far the judge leans to answer A over answer B: log P("A") - log P("B") for its
-    verdict's first token where the judge can weigh it, else +1, -1 or 0 from its reply."""
-    prompt = JUDGE_PROMPT.format(request=request_text(case)[:3000], a=a[:2500], b=b[:2500])
+    verdict's first token where the judge can weigh it, else +1, -1 or 0 from its reply.
+    ``guided``: the judge is shown the case's reference (the accepted answer, the key facts)."""
+    prompt = JUDGE_PROMPT.format(request=request_text(case)[:3000],
+                                 reference=reference(case) if guided else "",
+                                 a=a[:2500], b=b[:2500])
     weigh = getattr(judge, "choice_logprobs", None)
     if weigh is not None:
         p_a, p_b = weigh([{"role": "user", "content": prompt}], ["A", "B"])
@@ -250,11 +270,13 @@ def lean(judge: Backend, case: dict[str, Any], a: str, b: str) -> float:
     return 0.0 if letter is None else (1.0 if letter.group(1) == "A" else -1.0)
 
 
-def prefer(judge: Backend, case: dict[str, Any], first: str, second: str) -> float:
+def prefer(judge: Backend, case: dict[str, Any], first: str, second: str,
+           guided: bool = True) -> float:
     """1.0 if the judge prefers ``first``, 0.0 for ``second``, 0.5 if neither. It is asked
     both ways round, ``first`` shown as A and then as B, so a judge's lean to one position
     cancels out and only its lean to the answer remains."""
-    toward_first = lean(judge, case, first, second) - lean(judge, case, second, first)
+    toward_first = (lean(judge, case, first, second, guided)
+                    - lean(judge, case, second, first, guided))
     return 0.5 if toward_first == 0 else float(toward_first > 0)
 
 
@@ -305,18 +327,39 @@ def summarize_checks(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def judged(judge: Backend, rows: list[dict[str, Any]], guided: bool) -> dict[str, Any]:
+    """The judge's part of the report, from rows that carry ``preferred`` and ``longer``."""
+    wins = [r["preferred"] for r in rows if "preferred" in r]
+    return {"model": judge.model_name, "guided": guided,
+            "win_rate": round(statistics.fmean(wins), 4),
+            "interval_95": wilson(sum(wins), len(wins)),
+            "judged": len(wins),
+            "by_kind": {k: round(statistics.fmean(v), 4) for k in KINDS
+                        if (v := [r["preferred"] for r in rows
+                                  if r["kind"] == k and "preferred" in r])},
+            "by_length": by_length(rows)}
+
+
+def _judge_row(judge: Backend, case: dict[str, Any], row: dict[str, Any], second: str,
+               guided: bool) -> None:
+    row["preferred"] = prefer(judge, case, row["answer"], second, guided)
+    row["longer"] = _sign(len(row["answer"].split()) - len(second.split()))
+
+
 def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | None = None,
              judge: Backend | None = None,
-             progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+             progress: Callable[[int, int], None] | None = None,
+             guided: bool = True) -> dict[str, Any]:
     """Answer every case with ``backend`` (and ``against``), check the answers, and with a
-    ``judge`` report how often it prefers ``backend``'s answer."""
+    ``judge`` report how often it prefers ``backend``'s answer (``guided``: the judge sees
+    each case's reference, where it has one)."""
     bad = [c.get("id") for c in cases if c.get("kind") not in KINDS]
     if bad:
         raise CalvadosError(f"cases with an unknown kind: {bad[:5]} (kinds: {', '.join(KINDS)})")
     with tempfile.TemporaryDirectory() as tmp:
         mine = Answerer(backend, Path(tmp) / "a")
         other = Answerer(against, Path(tmp) / "b") if against is not None else None
-        rows, other_rows, wins = [], [], []
+        rows, other_rows = [], []
         for i, case in enumerate(cases):
             answer = mine(case)
             row = {"id": case.get("id"), "kind": case["kind"], "answer": answer["text"],
@@ -326,10 +369,7 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
                 other_rows.append({"id": case.get("id"), "kind": case["kind"],
                                    "answer": second["text"], "checks": score(case, second)})
                 if judge is not None:
-                    row["preferred"] = prefer(judge, case, answer["text"], second["text"])
-                    row["longer"] = _sign(len(answer["text"].split())
-                                          - len(second["text"].split()))
-                    wins.append(row["preferred"])
+                    _judge_row(judge, case, row, second["text"], guided)
             if judge is not None and case["kind"] == "summary":
                 row["checks"]["faithful"] = not contradicts(judge, case, answer["text"])
             rows.append(row)
@@ -341,14 +381,28 @@ def evaluate(cases: list[dict[str, Any]], backend: Backend, against: Backend | N
         if other is not None and against is not None:
             report["against"] = {"model": against.model_name, **other.timed.speed(),
                                  "checks": summarize_checks(other_rows), "answers": other_rows}
-        if wins:
-            report["judge"] = {"model": judge.model_name if judge is not None else None,
-                               "win_rate": round(statistics.fmean(wins), 4),
-                               "interval_95": wilson(sum(wins), len(wins)),
-                               "judged": len(wins),
-                               "by_kind": {k: round(statistics.fmean(v), 4) for k in KINDS
-                                           if (v := [r["preferred"] for r in rows
-                                                     if r["kind"] == k and "preferred" in r])},
-                               "by_length": by_length(rows)}
+        if judge is not None and other is not None:
+            report["judge"] = judged(judge, rows, guided)
         report["answers"] = rows
         return report
+
+
+def rejudge(report: dict[str, Any], cases: list[dict[str, Any]], judge: Backend,
+            progress: Callable[[int, int], None] | None = None,
+            guided: bool = True) -> dict[str, Any]:
+    """The judge's verdicts again, on the answers an earlier ``--against`` report kept: the
+    same answers, speeds and checks, a new ``judge`` part (another judge, or the judge with
+    or without references). Answers whose case is not in ``cases`` are left out."""
+    if "against" not in report or "answers" not in report:
+        raise CalvadosError("the report has no answers of a second model: it must come from "
+                            "`calvados eval answers --against M --json`")
+    by_id = {c.get("id"): c for c in cases}
+    theirs = {r["id"]: r["answer"] for r in report["against"]["answers"]}
+    rows = [dict(r) for r in report["answers"] if r["id"] in by_id and r["id"] in theirs]
+    if not rows:
+        raise CalvadosError("no answer in the report matches a case of the cases file")
+    for i, row in enumerate(rows):
+        _judge_row(judge, by_id[row["id"]], row, theirs[row["id"]], guided)
+        if progress:
+            progress(i + 1, len(rows))
+    return {**report, "judge": judged(judge, rows, guided), "answers": rows}

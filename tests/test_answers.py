@@ -150,6 +150,43 @@ def test_the_judge_sees_both_orders_and_the_win_rate_has_an_interval() -> None:
     assert report["against"]["checks"]["qa"]["correct"] == 0.0
 
 
+def test_the_judge_sees_the_reference_of_a_case_that_has_one() -> None:
+    summary = {"kind": "summary", "message": "Summarize", "facts": [["1,450", "1450"], ["2,000"]],
+               "document": {"pages": ["Rent 1,450. Deposit 2,000."]}}
+    qa = {"kind": "qa", "message": "What is the capital of France?", "accept": ["Paris"]}
+    story = {"kind": "story", "message": "A story about a fox"}
+    assert answers.reference(summary) == "The key facts a good summary keeps: 1,450; 2,000.\n\n"
+    assert answers.reference(qa) == "A correct answer says: Paris.\n\n"
+    assert answers.reference(story) == ""
+    judge = Judge()
+    answers.prefer(judge, qa, "Paris.", "Lyon.")
+    answers.prefer(judge, qa, "Paris.", "Lyon.", guided=False)
+    assert ["A correct answer says: Paris." in p for p in judge.prompts] == [True] * 2 + [False] * 2
+
+
+def test_rejudge_judges_an_earlier_reports_answers_again(tmp_path: Any) -> None:
+    from calvados.cli import cli, evals  # noqa: F401  (registers `eval`)
+    from calvados.errors import CalvadosError
+
+    cases = [{"id": f"q{i}", "kind": "qa", "message": "What is the capital of France?",
+              "accept": ["Paris"]} for i in range(3)]
+    report = answers.evaluate(cases, Writer(), Writer("other", "I do not know."))
+    assert "judge" not in report
+    again = answers.rejudge(report, cases[:2], Judge())
+    assert again["judge"]["win_rate"] == 1.0 and again["judge"]["judged"] == 2
+    assert again["judge"]["guided"] and again["model"] == "writer"
+    assert [r["id"] for r in again["answers"]] == ["q0", "q1"]
+    with pytest.raises(CalvadosError, match="second model"):
+        answers.rejudge({"answers": []}, cases, Judge())
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps({"cases": 1}))
+    result = CliRunner().invoke(cli, ["eval", "answers", str(CASES), "--rejudge", str(saved)])
+    assert result.exit_code != 0 and "--judge" in result.output
+    result = CliRunner().invoke(cli, ["eval", "answers", str(CASES), "--rejudge",
+                                      str(tmp_path / "none.json"), "--judge", "j"])
+    assert result.exit_code != 0 and "no such report" in result.output
+
+
 def test_wilson_interval() -> None:
     assert answers.wilson(50, 100) == [0.4038, 0.5962]
     assert answers.wilson(0, 0) == [0.0, 1.0]

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from ..evaluation import eval_planner, eval_safety, read_cases
+from ..evaluation import eval_planner, eval_safety, read_cases, read_report
 from . import cli
 from .common import print_json
 
@@ -74,11 +74,17 @@ def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
               type=click.Choice(["qa", "doc_qa", "summary", "story", "support"]),
               help="Only cases of this kind (repeatable).")
 @click.option("--limit", type=int, help="Only the first N cases (after --kind).")
+@click.option("--plain-judge", is_flag=True,
+              help="Do not show the judge the case's reference (accepted answer, key facts).")
+@click.option("--rejudge", "rejudge_file", type=click.Path(),
+              help="Judge again the answers of an earlier --against --json report (with "
+                   "--judge; nothing is answered anew).")
 def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against: str | None,
-                     judge: str | None, kinds: tuple[str, ...], limit: int | None) -> None:
+                     judge: str | None, kinds: tuple[str, ...], limit: int | None,
+                     plain_judge: bool, rejudge_file: str | None) -> None:
     """Answer every case with the chat model and report checks, speed and (with --judge and
     --against) the judge's win rate for --model's answers."""
-    from calvados.student_models.answers import evaluate
+    from calvados.student_models.answers import evaluate, rejudge
 
     from ..config import load_settings
     from ..models import load_backend
@@ -90,14 +96,24 @@ def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against:
     def backend(name: str) -> object:
         return load_backend(name, n_threads=settings.n_threads)
 
-    mine = backend(model or settings.default_model)
-    other = backend(against) if against else None
-    referee = backend(judge) if judge else None
-    if referee is not None and other is None:
-        raise click.UsageError("--judge compares two models: give --against too")
-    with click.progressbar(length=len(cases), label="answering", file=sys.stderr) as bar:
-        report = evaluate(cases, mine, other, referee,  # type: ignore[arg-type]
-                          progress=lambda i, n: bar.update(1))
+    if rejudge_file is not None:
+        if not judge:
+            raise click.UsageError("--rejudge needs --judge")
+        earlier = read_report(rejudge_file)
+        referee = backend(judge)
+        with click.progressbar(length=len(earlier.get("answers", [])), label="judging",
+                               file=sys.stderr) as bar:
+            report = rejudge(earlier, cases, referee,  # type: ignore[arg-type]
+                             progress=lambda i, n: bar.update(1), guided=not plain_judge)
+    else:
+        mine = backend(model or settings.default_model)
+        other = backend(against) if against else None
+        referee = backend(judge) if judge else None
+        if referee is not None and other is None:
+            raise click.UsageError("--judge compares two models: give --against too")
+        with click.progressbar(length=len(cases), label="answering", file=sys.stderr) as bar:
+            report = evaluate(cases, mine, other, referee,  # type: ignore[arg-type]
+                              progress=lambda i, n: bar.update(1), guided=not plain_judge)
     if as_json:
         print_json(report)
         return
