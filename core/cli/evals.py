@@ -101,8 +101,9 @@ def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against:
             raise click.UsageError("--rejudge needs --judge")
         earlier = read_report(rejudge_file)
         referee = backend(judge)
-        with click.progressbar(length=len(earlier.get("answers", [])), label="judging",
-                               file=sys.stderr) as bar:
+        ids = {c.get("id") for c in cases}
+        todo = sum(r.get("id") in ids for r in earlier.get("answers", []))
+        with click.progressbar(length=todo, label="judging", file=sys.stderr) as bar:
             report = rejudge(earlier, cases, referee,  # type: ignore[arg-type]
                              progress=lambda i, n: bar.update(1), guided=not plain_judge)
     else:
