@@ -226,6 +226,15 @@ REFERENCE = {
     "doc_qa": "According to the document, a correct answer says: {facts}.",
     "summary": "The key facts a good summary keeps: {facts}.",
 }
+# What a good answer does, for the kinds with no right answer: the criteria of their checks.
+CRITERIA = {
+    "story": "A good story suits {audience} readers, is {length}, keeps one name for "
+             "each character, does not repeat itself and ends with a complete sentence.",
+    "support": "A good reply listens: it says back in its own words what the person told, "
+               "accepts the feeling, and asks one gentle open question. It gives no advice "
+               "and no diagnosis.",
+}
+LENGTHS = {"short": "short", "medium": "of medium length", "long": "long"}
 FAITHFUL_PROMPT = (
     "Source text:\n{source}\n\nSummary:\n{summary}\n\nDoes the summary state anything that "
     "the source text contradicts? Reply with one word: yes or no.")
@@ -239,8 +248,13 @@ def request_text(case: dict[str, Any]) -> str:
 
 def reference(case: dict[str, Any]) -> str:
     """What a correct answer to ``case`` contains, for the judge to check the answers
-    against: the accepted answer of a question, the key facts of a summary. Empty for kinds
-    with no right answer (stories, support)."""
+    against: the accepted answer of a question, the key facts of a summary. For the kinds
+    with no right answer (stories, support), what a good one does."""
+    criteria = CRITERIA.get(case["kind"])
+    if criteria is not None:
+        return criteria.format(audience=case.get("audience", "child"),
+                               length=LENGTHS.get(case.get("length", ""), "as long as asked"),
+                               ) + "\n\n"
     template = REFERENCE.get(case["kind"])
     if template is None:
         return ""

@@ -154,10 +154,15 @@ def test_the_judge_sees_the_reference_of_a_case_that_has_one() -> None:
     summary = {"kind": "summary", "message": "Summarize", "facts": [["1,450", "1450"], ["2,000"]],
                "document": {"pages": ["Rent 1,450. Deposit 2,000."]}}
     qa = {"kind": "qa", "message": "What is the capital of France?", "accept": ["Paris"]}
-    story = {"kind": "story", "message": "A story about a fox"}
+    story = {"kind": "story", "message": "A story about a fox", "audience": "teen",
+             "length": "medium"}
     assert answers.reference(summary) == "The key facts a good summary keeps: 1,450; 2,000.\n\n"
     assert answers.reference(qa) == "A correct answer says: Paris.\n\n"
-    assert answers.reference(story) == ""
+    assert answers.reference({"kind": "qa", "message": "hi"}) == ""
+    assert answers.reference(story).startswith(
+        "A good story suits teen readers, is of medium length, keeps one name")
+    assert "says back in its own words" in answers.reference({"kind": "support",
+                                                              "message": "I feel low"})
     judge = Judge()
     answers.prefer(judge, qa, "Paris.", "Lyon.")
     answers.prefer(judge, qa, "Paris.", "Lyon.", guided=False)
@@ -185,6 +190,9 @@ def test_rejudge_judges_an_earlier_reports_answers_again(tmp_path: Any) -> None:
     result = CliRunner().invoke(cli, ["eval", "answers", str(CASES), "--rejudge",
                                       str(tmp_path / "none.json"), "--judge", "j"])
     assert result.exit_code != 0 and "no such report" in result.output
+    result = CliRunner().invoke(cli, ["eval", "answers", str(CASES), "--rejudge", str(saved),
+                                      "--judge", "j", "--model", "m"])
+    assert result.exit_code == 2 and "leave out --model and --against" in result.output
 
 
 def test_wilson_interval() -> None:

@@ -1,8 +1,10 @@
-"""``calvados eval planner|safety FILE --json``: the evaluation contract."""
+"""``calvados eval planner|safety|answers FILE --json``: the evaluation contract."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import click
 
@@ -13,7 +15,8 @@ from .common import print_json
 
 @cli.group("eval")
 def eval_group() -> None:
-    """Score the planner or the safety screen on a JSON-lines case file."""
+    """Score the planner, the safety screen or the chat model's answers on a JSON-lines case
+    file."""
 
 
 def _summary(report: dict[str, object]) -> None:
@@ -62,6 +65,16 @@ def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
         _summary(report)
 
 
+@contextmanager
+def _counting(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr driven by ``progress(i, n)`` calls: i of n done."""
+    with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
+        def step(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        yield step
+
+
 @eval_group.command("answers")
 @click.argument("cases_file", type=click.Path())
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
@@ -99,22 +112,23 @@ def eval_answers_cmd(cases_file: str, as_json: bool, model: str | None, against:
     if rejudge_file is not None:
         if not judge:
             raise click.UsageError("--rejudge needs --judge")
+        if model or against:
+            raise click.UsageError("--rejudge judges the models its report names: leave out "
+                                   "--model and --against")
         earlier = read_report(rejudge_file)
         referee = backend(judge)
-        ids = {c.get("id") for c in cases}
-        todo = sum(r.get("id") in ids for r in earlier.get("answers", []))
-        with click.progressbar(length=todo, label="judging", file=sys.stderr) as bar:
+        with _counting("judging") as step:
             report = rejudge(earlier, cases, referee,  # type: ignore[arg-type]
-                             progress=lambda i, n: bar.update(1), guided=not plain_judge)
+                             progress=step, guided=not plain_judge)
     else:
         mine = backend(model or settings.default_model)
         other = backend(against) if against else None
         referee = backend(judge) if judge else None
         if referee is not None and other is None:
             raise click.UsageError("--judge compares two models: give --against too")
-        with click.progressbar(length=len(cases), label="answering", file=sys.stderr) as bar:
+        with _counting("answering") as step:
             report = evaluate(cases, mine, other, referee,  # type: ignore[arg-type]
-                              progress=lambda i, n: bar.update(1), guided=not plain_judge)
+                              progress=step, guided=not plain_judge)
     if as_json:
         print_json(report)
         return
