@@ -257,7 +257,10 @@ def test_a_python_block_runs(doc: str, index: int, home: Path) -> None:
     seen: dict[str, object] = {}
 
     async def close_when_up(pilot: Any) -> None:
-        await pilot.pause()
+        for _ in range(600):  # the agent loads in a worker thread
+            await pilot.pause(0.1)
+            if pilot.app.agent is not None:
+                break
         seen["agent"] = pilot.app.agent
         pilot.app.exit()
 

@@ -49,6 +49,8 @@ class SessionSidebar(Vertical):
                 items.append(SessionItem(row["id"], session_label(row, is_current),
                                          current=is_current))
         listing = self.query_one(ListView)
+        if not listing.is_attached:
+            return  # the app is closing
         await listing.clear()
         await listing.extend(items)
 
