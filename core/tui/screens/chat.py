@@ -126,6 +126,8 @@ class ChatScreen(Screen[None]):
         self.agent = self.calvados.agent = agent
         self.views.clear()
         await self.log_view.remove_children()
+        if not self.is_attached:
+            return  # the app closed while the agent loaded: nothing left to show it in
         await self.log_view.mount_all([history_view(m) for m in message.messages])
         if message.notice:
             await self.log_view.mount(NoticeLine(message.notice, error=True))
