@@ -32,6 +32,8 @@ from calvados import (
 )
 from pydantic import BeforeValidator, Field
 
+from .documents.text import content_words
+
 DATA_FILE = Path(__file__).with_name("data") / "crisis_resources.json"
 
 
@@ -250,6 +252,30 @@ def gentle(question: str) -> bool:
     return bool(_YOU.search(question)) and not re.match(r"\W*why\b", question, re.IGNORECASE)
 
 
+_OPEN = re.compile(r"\W*(?:what|how|which|would you like|is there|can you tell|could you tell)\b",
+                   re.IGNORECASE)
+_VAGUE = {"feel", "think", "thing", "help", "like", "make", "right", "part", "happen", "going",
+          "talk", "way", "you're", "you've", "biggest", "important"}
+
+
+def tied(question: str, said: str) -> bool:
+    """Is ``question`` open ("what", "how", "would you like") and about something the person
+    named ("What part of tomorrow worries you most?" after "my exam is tomorrow")? A question
+    they did not lead to ("What was your biggest regret?" after a lost job) is left out."""
+    asked = set(content_words(question)) - _VAGUE
+    return bool(_OPEN.match(question)) and bool(asked & set(content_words(said)))
+
+
+_GUESS = re.compile(r",?\s+especially (?:if|when|since|because|as|with|after)\b[^.?!]*",
+                    re.IGNORECASE)
+
+
+def unguessed(sentence: str) -> str:
+    """``sentence`` without a guess at circumstances the person never told ("..., especially
+    if you're not careful")."""
+    return _GUESS.sub("", sentence)
+
+
 def reflect(text: str) -> str:
     """'I lost my job' -> 'you lost your job' (the listener's mirror)."""
     text = re.sub(r"\bI was\b", "you were", text.strip().rstrip(".!"), flags=re.IGNORECASE)
@@ -313,11 +339,12 @@ def _model_sentences(ctx: ToolContext | None, said: str) -> Iterator[str]:
     for sentence in sentences(stream):
         if sentence == "\n":
             continue
+        sentence = unguessed(sentence)
         if check_sentence(sentence, said) is not None:
             return
         if count == 2 and not sentence.endswith("?"):
             return  # a third sentence only if it is the question
-        if sentence.endswith("?") and not gentle(sentence):
+        if sentence.endswith("?") and not (gentle(sentence) and tied(sentence, said)):
             return  # the skill asks its own open question instead
         yield sentence
         count += 1

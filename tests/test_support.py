@@ -30,6 +30,8 @@ from calvados.plugins.support import (
     crisis_resources,
     gentle,
     resources,
+    tied,
+    unguessed,
 )
 from calvados.registry import Registry, get_registry
 from conftest import NOW, REPO, ScriptedBackend
@@ -202,6 +204,30 @@ def test_an_open_question_about_the_person_is_gentle() -> None:
     assert gentle("What part of tomorrow worries you most?")
     assert not gentle("What did the exam look like?")
     assert not gentle("Why do you think that happened?")
+
+
+def test_only_an_open_question_about_what_the_person_named_is_kept() -> None:
+    said = "I didn't get the job I really wanted."
+    assert tied("What part of the job hunt weighs on you most?", said)
+    assert not tied("What was your biggest regret?", said)  # nothing they said
+    assert not tied("Did you want the job?", said)  # yes or no
+
+
+def test_comfort_asks_its_own_question_when_the_models_is_not_about_what_was_said() -> None:
+    ctx, _ = comfort_ctx("Not getting it must be so disappointing. What was your biggest regret?")
+    _, result = run(comfort, {"situation": "I didn't get the job I really wanted"}, ctx)
+    assert result["source"] == "model+template"
+    assert "regret" not in result["text"] and result["text"].count("?") == 1
+
+
+def test_a_guess_at_circumstances_the_person_never_told_is_cut() -> None:
+    assert unguessed("It's understandable to worry about money, especially if you're not "
+                     "careful.") == "It's understandable to worry about money."
+    ctx, _ = comfort_ctx("It's natural to feel nervous, especially when you're not prepared. "
+                         "What part of the exam worries you most?")
+    _, result = run(comfort, {"situation": "my exam is tomorrow"}, ctx)
+    assert result["text"].startswith("It's natural to feel nervous. What part of the exam")
+    assert "prepared" not in result["text"]
 
 
 def test_comfort_without_a_local_model_still_answers() -> None:
