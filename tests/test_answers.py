@@ -292,6 +292,8 @@ def test_eval_answers_cli_reports_json(monkeypatch: pytest.MonkeyPatch, tmp_path
     def fake_evaluate(cases: list[dict[str, Any]], backend: Any, *rest: Any,
                       **kw: Any) -> dict[str, Any]:
         seen["cases"] = cases
+        for i in range(len(cases) + 1):
+            kw["progress"](i, len(cases))
         return {"cases": len(cases), "model": "m", "answers": []}
 
     monkeypatch.setattr(module, "evaluate", fake_evaluate)
@@ -301,6 +303,9 @@ def test_eval_answers_cli_reports_json(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert result.exit_code == 0, result.output
     assert json.loads(result.output[result.output.index("{"):])["cases"] == 3
     assert {c["kind"] for c in seen["cases"]} == {"story"}
+    # no terminal: the progress is a line at each tenth, for a log
+    assert result.stderr.splitlines() == ["answering: 0/3", "answering: 1/3", "answering: 2/3",
+                                          "answering: 3/3"]
     bad = CliRunner().invoke(cli, ["eval", "answers", str(CASES), "--judge", "x"])
     assert bad.exit_code != 0 and "--against" in bad.output
 

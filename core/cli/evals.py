@@ -67,12 +67,24 @@ def eval_safety_cmd(cases_file: str, as_json: bool) -> None:
 
 @contextmanager
 def _counting(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr driven by ``progress(i, n)`` calls: i of n done."""
-    with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
-        def step(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-        yield step
+    """Progress on stderr driven by ``progress(i, n)`` calls (i of n done): a bar on a
+    terminal, else a line at each tenth ("answering: 20/200"), for a log file."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=0, label=label, file=sys.stderr) as bar:
+            def step(done: int, total: int) -> None:
+                bar.length = total
+                bar.update(done - bar.pos)
+            yield step
+        return
+    shown = -1
+
+    def line(done: int, total: int) -> None:
+        nonlocal shown
+        tenth = done * 10 // max(total, 1)
+        if tenth > shown:
+            shown = tenth
+            click.echo(f"{label}: {done}/{total}", err=True)
+    yield line
 
 
 @eval_group.command("answers")
