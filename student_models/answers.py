@@ -246,7 +246,7 @@ def request_text(case: dict[str, Any]) -> str:
     return case["message"]
 
 
-def reference(case: dict[str, Any]) -> str:
+def guidance(case: dict[str, Any]) -> str:
     """What a correct answer to ``case`` contains, for the judge to check the answers
     against: the accepted answer of a question, the key facts of a summary. For the kinds
     with no right answer (stories, support), what a good one does."""
@@ -273,7 +273,7 @@ def lean(judge: Backend, case: dict[str, Any], a: str, b: str, guided: bool = Tr
     verdict's first token where the judge can weigh it, else +1, -1 or 0 from its reply.
     ``guided``: the judge is shown the case's reference (the accepted answer, the key facts)."""
     prompt = JUDGE_PROMPT.format(request=request_text(case)[:3000],
-                                 reference=reference(case) if guided else "",
+                                 reference=guidance(case) if guided else "",
                                  a=a[:2500], b=b[:2500])
     weigh = getattr(judge, "choice_logprobs", None)
     if weigh is not None:

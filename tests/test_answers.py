@@ -156,12 +156,12 @@ def test_the_judge_sees_the_reference_of_a_case_that_has_one() -> None:
     qa = {"kind": "qa", "message": "What is the capital of France?", "accept": ["Paris"]}
     story = {"kind": "story", "message": "A story about a fox", "audience": "teen",
              "length": "medium"}
-    assert answers.reference(summary) == "The key facts a good summary keeps: 1,450; 2,000.\n\n"
-    assert answers.reference(qa) == "A correct answer says: Paris.\n\n"
-    assert answers.reference({"kind": "qa", "message": "hi"}) == ""
-    assert answers.reference(story).startswith(
+    assert answers.guidance(summary) == "The key facts a good summary keeps: 1,450; 2,000.\n\n"
+    assert answers.guidance(qa) == "A correct answer says: Paris.\n\n"
+    assert answers.guidance({"kind": "qa", "message": "hi"}) == ""
+    assert answers.guidance(story).startswith(
         "A good story suits teen readers, is of medium length, keeps one name")
-    assert "says back in its own words" in answers.reference({"kind": "support",
+    assert "says back in its own words" in answers.guidance({"kind": "support",
                                                               "message": "I feel low"})
     judge = Judge()
     answers.prefer(judge, qa, "Paris.", "Lyon.")
