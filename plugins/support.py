@@ -32,8 +32,6 @@ from calvados import (
 )
 from pydantic import BeforeValidator, Field
 
-from .documents.text import content_words
-
 DATA_FILE = Path(__file__).with_name("data") / "crisis_resources.json"
 
 
@@ -255,15 +253,26 @@ def gentle(question: str) -> bool:
 _OPEN = re.compile(r"\W*(?:what|how|which|would you like|is there|can you tell|could you tell)\b",
                    re.IGNORECASE)
 _VAGUE = {"feel", "think", "thing", "help", "like", "make", "right", "part", "happen", "going",
-          "talk", "way", "you're", "you've", "biggest", "important"}
+          "talk", "about", "what", "would", "could", "your", "you're", "you've", "that", "this",
+          "with", "have", "been", "most", "more", "some", "there", "they", "them", "when",
+          "feeling", "really", "biggest", "important", "the", "and", "you", "was", "did", "for",
+          "not", "but", "get", "how", "why", "can", "are", "has", "had", "its", "it's", "who",
+          "i'm", "i've", "she", "her", "his", "him", "try", "say", "said", "didn't", "don't",
+          "now", "one", "any", "all", "out", "too"}
+
+
+def content_words(text: str) -> set[str]:
+    """The words of ``text`` that carry meaning, crudely stemmed ("exams" -> "exam")."""
+    words = {w.lower().replace("’", "'") for w in re.findall(r"[\w'’]{3,}", text)}
+    return {re.sub(r"(?:ing|ed|es|s)$", "", w) if len(w) > 5 else w.rstrip("s")
+            for w in words - _VAGUE}
 
 
 def tied(question: str, said: str) -> bool:
     """Is ``question`` open ("what", "how", "would you like") and about something the person
     named ("What part of tomorrow worries you most?" after "my exam is tomorrow")? A question
     they did not lead to ("What was your biggest regret?" after a lost job) is left out."""
-    asked = set(content_words(question)) - _VAGUE
-    return bool(_OPEN.match(question)) and bool(asked & set(content_words(said)))
+    return bool(_OPEN.match(question)) and bool(content_words(question) & content_words(said))
 
 
 _GUESS = re.compile(r",?\s+especially (?:if|when|since|because|as|with|after)\b[^.?!]*",
